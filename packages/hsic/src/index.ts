@@ -1,0 +1,30 @@
+export { cka, ckaEstimator } from './cka';
+export {
+  type CollaborativeLossOptions,
+  type CollaborativePreset,
+  collaborativeLoss,
+  type TapFeatures,
+} from './collaborative_loss';
+export { pairEstimator } from './estimators';
+export { gaussianGram } from './gaussian_gram';
+export { hsic } from './hsic';
+export { biasedEstimator, hsicBiased } from './hsic_biased';
+export { hsicNocco, noccoEstimator } from './hsic_nocco';
+export { hsicUnbiased, unbiasedEstimator } from './hsic_unbiased';
+export { type KernelSpec, kernelGram } from './kernel_gram';
+export { laplaceGram } from './laplace_gram';
+export { linearGram } from './linear_gram';
+export { matrixInverse } from './matrix_inverse';
+export { medianHeuristicSigma } from './median_heuristic';
+export type {
+  EstimatorName,
+  GaussianGramOptions,
+  HsicOptions,
+  KernelName,
+  LaplaceGramOptions,
+  NoccoOptions,
+  ValidationOptions,
+} from './options';
+export { estimateOnGrams, type PairEstimator } from './pair_estimator';
+export { type RffHsicOptions, rffHsic } from './rff_hsic';
+export { splitQualityBlocks } from './split_quality_blocks';
