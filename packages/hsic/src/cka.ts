@@ -7,6 +7,7 @@ import { estimateOnGrams, type PairEstimator } from './pair_estimator';
 export const ckaEstimator: PairEstimator = {
   name: 'cka',
   minBatch: 2,
+  shiftInvariant: true,
   prepare(k) {
     return tf.tidy(() => {
       const centred = centerBothSides(k);

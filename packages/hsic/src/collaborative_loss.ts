@@ -142,7 +142,7 @@ export function collaborativeLoss(
       const weight = tapWeights[tap] ?? 1;
       if (weight === 0) continue;
       const prepared = features.map((modality) =>
-        est.prepare(kernelGram(modality[tap]!, { kernel, sigma, scaleByDim })),
+        est.prepare(kernelGram(modality[tap]!, { kernel, sigma, scaleByDim }, est.shiftInvariant)),
       );
       for (let a = 0; a < prepared.length; a++) {
         for (let b = a + 1; b < prepared.length; b++) {

@@ -35,10 +35,11 @@ export function hsic(x: tf.Tensor, y: tf.Tensor, options: HsicOptions = {}): tf.
     assertFinite(y, 'y', 'hsic');
   }
   const spec = { kernel, sigma, scaleByDim };
-  const k = kernelGram(x, spec);
-  const l = kernelGram(y, spec);
+  const est = pairEstimator(estimator, { epsilon });
+  const k = kernelGram(x, spec, est.shiftInvariant);
+  const l = kernelGram(y, spec, est.shiftInvariant);
   try {
-    return estimateOnGrams(pairEstimator(estimator, { epsilon }), k, l, 'hsic', { validate: false });
+    return estimateOnGrams(est, k, l, 'hsic', { validate: false });
   } finally {
     k.dispose();
     l.dispose();

@@ -7,6 +7,7 @@ import { estimateOnGrams, type PairEstimator } from './pair_estimator';
 export const biasedEstimator: PairEstimator = {
   name: 'biased',
   minBatch: 2,
+  shiftInvariant: true,
   prepare: centerBothSides,
   combine(p, q) {
     const n = p.shape[0];

@@ -11,12 +11,15 @@ export function noccoEstimator(epsilon = 1e-5): PairEstimator {
   return {
     name: 'nocco',
     minBatch: 2,
+    shiftInvariant: true,
     prepare(k) {
       const n = k.shape[0];
+      const ridge = epsilon * n;
       return tf.tidy(() => {
-        const centred = centerRight(k);
-        const regularised = tf.add(centred, tf.mul(tf.eye(n), epsilon * n)) as tf.Tensor2D;
-        return tf.matMul(centred, matrixInverse(regularised));
+        const regularised = tf.add(centerRight(k), tf.mul(tf.eye(n), ridge)) as tf.Tensor2D;
+        // K_c A⁻¹ = (A − ridge·I) A⁻¹ = I − ridge·A⁻¹. The right side avoids multiplying O(1) entries of K_c
+        // by the O(1/ridge) entries of A⁻¹, whose float32 rounding errors would not cancel.
+        return tf.sub(tf.eye(n), tf.mul(matrixInverse(regularised), ridge)) as tf.Tensor2D;
       });
     },
     combine: traceOfProduct,

@@ -7,6 +7,7 @@ import { estimateOnGrams, type PairEstimator } from './pair_estimator';
 export const unbiasedEstimator: PairEstimator = {
   name: 'unbiased',
   minBatch: 4,
+  shiftInvariant: false,
   prepare(k) {
     return tf.tidy(() => tf.mul(k, tf.sub(1, tf.eye(k.shape[0]))) as tf.Tensor2D);
   },

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { gaussianGram } from './gaussian_gram';
-import { laplaceGram } from './laplace_gram';
+import { gaussianGram, gaussianGramMinusOne } from './gaussian_gram';
+import { laplaceGram, laplaceGramMinusOne } from './laplace_gram';
 import { linearGram } from './linear_gram';
 import { medianHeuristicSigma } from './median_heuristic';
 import type { KernelName } from './options';
@@ -13,11 +13,19 @@ export interface KernelSpec {
   scaleByDim: boolean;
 }
 
-/** Gram matrix of a batch under a kernel chosen by name. */
-export function kernelGram(x: tf.Tensor, spec: KernelSpec): tf.Tensor2D {
+/**
+ * Gram matrix of a batch under a kernel chosen by name.
+ *
+ * @param upToConstant - the caller only needs K up to an added constant matrix c·11ᵀ (estimators that centre
+ *   K): exponential kernels then return `K − 11ᵀ`, which float32 holds far more precisely. Default false.
+ */
+export function kernelGram(x: tf.Tensor, spec: KernelSpec, upToConstant = false): tf.Tensor2D {
   if (spec.kernel === 'linear') return linearGram(x);
   const sigma = spec.sigma === 'median' ? medianHeuristicSigma(x) : spec.sigma;
-  if (spec.kernel === 'gaussian') return gaussianGram(x, { sigma, scaleByDim: spec.scaleByDim });
-  if (spec.kernel === 'laplace') return laplaceGram(x, { sigma, scaleByDim: spec.scaleByDim });
+  const options = { sigma, scaleByDim: spec.scaleByDim };
+  if (spec.kernel === 'gaussian')
+    return upToConstant ? gaussianGramMinusOne(x, options) : gaussianGram(x, options);
+  if (spec.kernel === 'laplace')
+    return upToConstant ? laplaceGramMinusOne(x, options) : laplaceGram(x, options);
   throw new Error(`Unknown kernel '${String(spec.kernel)}': expected 'gaussian', 'linear' or 'laplace'.`);
 }

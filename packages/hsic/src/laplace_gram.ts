@@ -4,8 +4,23 @@ import type { LaplaceGramOptions } from './options';
 import { squaredDistances } from './squared_distances';
 import { assertBatch, assertPositive } from './validate';
 
-/** Distances below this are treated as exact zeros, where √ has no usable gradient. */
-const TINY_SQUARED_DISTANCE = 1e-20;
+/**
+ * √D with the gradient taken as 0 where D = 0 (the diagonal of a distance matrix), where the true
+ * derivative is infinite but the distance cannot move away from zero anyway.
+ */
+const safeSqrt = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const d = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  const root = tf.sqrt(d);
+  save([root]);
+  return {
+    value: root,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const r = saved[0]!;
+      return tf.where(tf.greater(r, 0), tf.div(dy, tf.mul(tf.maximum(r, 1e-30), 2)), tf.zerosLike(r));
+    },
+  };
+});
 
 /**
  * Laplace Gram matrix `K_ij = exp(−‖x_i − x_j‖ / σ)` (or `/(σ·√d)` with `scaleByDim`).
@@ -13,16 +28,26 @@ const TINY_SQUARED_DISTANCE = 1e-20;
  * @param x - features `[n, ...]`; each sample is flattened.
  */
 export function laplaceGram(x: tf.Tensor, options: LaplaceGramOptions = {}): tf.Tensor2D {
+  return laplaceExponent(x, options, tf.exp);
+}
+
+/** `K − 11ᵀ` via `expm1`, for estimators that centre K (see `gaussianGramMinusOne`). */
+export function laplaceGramMinusOne(x: tf.Tensor, options: LaplaceGramOptions = {}): tf.Tensor2D {
+  return laplaceExponent(x, options, tf.expm1);
+}
+
+function laplaceExponent(
+  x: tf.Tensor,
+  options: LaplaceGramOptions,
+  outer: (t: tf.Tensor) => tf.Tensor,
+): tf.Tensor2D {
   const { sigma = 6, scaleByDim = false } = options;
   assertBatch(x, 'x', 'laplaceGram');
   assertPositive(sigma, 'sigma', 'laplaceGram');
   return tf.tidy(() => {
     const flat = flattenSamples(x);
-    const d2 = squaredDistances(flat);
-    const positive = tf.greater(d2, TINY_SQUARED_DISTANCE);
-    // The gradient of √D is infinite at D = 0 (the diagonal); route those entries through a constant.
-    const distance = tf.where(positive, tf.sqrt(tf.maximum(d2, TINY_SQUARED_DISTANCE)), tf.zerosLike(d2));
+    const distance = safeSqrt(squaredDistances(flat));
     const scale = sigma * (scaleByDim ? Math.sqrt(flat.shape[1]) : 1);
-    return tf.exp(tf.div(distance, -scale)) as tf.Tensor2D;
+    return outer(tf.div(distance, -scale)) as tf.Tensor2D;
   });
 }

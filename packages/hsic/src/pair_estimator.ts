@@ -10,6 +10,8 @@ export interface PairEstimator {
   readonly name: EstimatorName;
   /** Smallest batch for which the estimator is defined. */
   readonly minBatch: number;
+  /** The value does not change when a constant matrix c·11ᵀ is added to either Gram matrix (it centres them). */
+  readonly shiftInvariant: boolean;
   /** Per-input work on a Gram matrix `[n, n]`. */
   prepare(k: tf.Tensor2D): tf.Tensor2D;
   /** The estimate from two prepared inputs of the same size. */
