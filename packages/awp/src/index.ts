@@ -1,0 +1,7 @@
+export { AdversarialWeightPerturbation } from './adversarial_weight_perturbation';
+export { crossEntropyAscent, meanCrossEntropy } from './cross_entropy';
+export type { AwpOptions, WeightSelector } from './options';
+export type { Perturbation, PerturbationEntry, PerturbationNorm } from './perturbation';
+export { klAscent, type QualityKlOptions, qualityKlDivergence } from './quality_kl';
+export { stopGradient } from './stop_gradient';
+export type { AwpTarget, LayersModelLike, LayerVariableLike, WeightInfo } from './target';

@@ -1,0 +1,32 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it, vi } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+describe('README', () => {
+  it('the training-step example runs as written', async () => {
+    const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((c) => c.includes('trainStep'));
+    expect(block).toBeDefined();
+    // Run it against the sources; everything else is verbatim.
+    const source = block!.replace("from '@qad/awp'", "from '../src'");
+    const file = join(here, `readme-example-${process.pid}.generated.ts`);
+    writeFileSync(file, source);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await import(/* @vite-ignore */ file);
+      const lines = log.mock.calls.map((c) => String(c[0]));
+      expect(lines).toHaveLength(5);
+      for (const line of lines) expect(line).toMatch(/^epoch \d: loss \d+\.\d{4}$/);
+    } finally {
+      log.mockRestore();
+      rmSync(file, { force: true });
+    }
+    expect(tf.getBackend()).toBe('cpu');
+  });
+});
