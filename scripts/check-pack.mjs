@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const allowed = [/^package\/package\.json$/, /^package\/README\.md$/, /^package\/LICENSE$/, /^package\/dist\/.+/];
+const allowed = [
+  /^package\/package\.json$/,
+  /^package\/README\.md$/,
+  /^package\/LICENSE$/,
+  /^package\/dist\/.+/,
+];
 const problems = [];
 
 function run(command, args, cwd) {
@@ -26,16 +31,22 @@ try {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     if (manifest.private) continue;
     run('pnpm', ['pack', '--pack-destination', out], dir);
-    const tarball = readdirSync(out).find((f) => f.startsWith(manifest.name.replace('@', '').replace('/', '-')));
-    const entries = run('tar', ['-tzf', join(out, tarball)], dir).split('\n').filter(Boolean);
+    const tarball = readdirSync(out).find((f) =>
+      f.startsWith(manifest.name.replace('@', '').replace('/', '-')),
+    );
+    const entries = run('tar', ['-tzf', join(out, tarball)], dir)
+      .split('\n')
+      .filter(Boolean);
     const extra = entries.filter((e) => !allowed.some((re) => re.test(e)));
     for (const required of ['package/package.json', 'package/README.md', 'package/LICENSE']) {
       if (!entries.includes(required)) problems.push(`${manifest.name}: tarball lacks ${required}`);
     }
-    if (!entries.some((e) => e.startsWith('package/dist/'))) problems.push(`${manifest.name}: tarball has no dist/`);
+    if (!entries.some((e) => e.startsWith('package/dist/')))
+      problems.push(`${manifest.name}: tarball has no dist/`);
     if (extra.length > 0) problems.push(`${manifest.name}: unexpected files in tarball: ${extra.join(', ')}`);
     const packed = run('tar', ['-xzOf', join(out, tarball), 'package/package.json'], dir);
-    if (packed.includes('workspace:')) problems.push(`${manifest.name}: packed package.json keeps a workspace: range`);
+    if (packed.includes('workspace:'))
+      problems.push(`${manifest.name}: packed package.json keeps a workspace: range`);
     run('pnpm', ['publish', '--dry-run', '--no-git-checks'], dir);
     console.log(`ok  ${manifest.name}@${manifest.version}  ${entries.length} files, publish dry run passed`);
     rmSync(join(out, tarball));

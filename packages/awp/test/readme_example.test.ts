@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -15,7 +15,10 @@ describe('README', () => {
     expect(block).toBeDefined();
     // Run it against the sources; everything else is verbatim.
     const source = block!.replace("from '@qad/awp'", "from '../src'");
-    const file = join(here, `readme-example-${process.pid}.generated.ts`);
+    // Outside test/ and src/, so that type checks and typedoc running beside the tests never see it.
+    const dir = join(here, '..', '.generated');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `readme-example-${process.pid}.ts`);
     writeFileSync(file, source);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
