@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from './register_training_kernels';
+
+/** What {@link selectBackend} can be asked for. `'tensorflow'` is libtensorflow through tfjs-node(-gpu). */
+export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The backend {@link selectBackend} set, and why. */
+export interface BackendSelection {
+  /** The tfjs backend name now active: `'tensorflow'`, `'wasm'` or `'cpu'`. */
+  backend: 'tensorflow' | 'wasm' | 'cpu';
+  /** The npm package that provides it. */
+  package: string;
+  /** One line on why this backend was chosen, naming what was tried before it. */
+  reason: string;
+  /** Kernels registered by this package on the chosen backend (wasm only). */
+  trainingKernels: string[];
+}
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /**
+   * How optional packages are loaded; the default is a dynamic `import()`. Tests and bundlers can pass
+   * their own. It must resolve when the package is installed and working, and reject otherwise.
+   */
+  load?: (packageName: string) => Promise<unknown>;
+}
+
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n')[0]!;
+}
+
+async function tryNative(load: (name: string) => Promise<unknown>, tried: string[]): Promise<string | null> {
+  for (const name of NATIVE_PACKAGES) {
+    try {
+      await load(name);
+      if (await tf.setBackend('tensorflow')) return name;
+      tried.push(`${name} loaded but its 'tensorflow' backend did not initialise`);
+    } catch (error) {
+      tried.push(`${name} unavailable (${firstLine(error)})`);
+    }
+  }
+  return null;
+}
+
+async function useWasm(load: (name: string) => Promise<unknown>): Promise<string[]> {
+  await load('@tensorflow/tfjs-backend-wasm');
+  const kernels = registerWasmTrainingKernels('wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error("the 'wasm' backend did not initialise");
+  return kernels;
+}
+
+/**
+ * Picks and activates the tfjs backend for training and inference, and says why.
+ *
+ * `'auto'` prefers `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` (optional peers: used when
+ * installed, never required), then `wasm` with this package's training kernels, then the pure-JS `cpu`.
+ * Naming a backend selects it or throws an error that says what is missing and what to do instead.
+ *
+ * @example
+ * ```ts
+ * const { backend, reason } = await selectBackend('auto');
+ * console.log(`backend ${backend}: ${reason}`);
+ * ```
+ */
+export async function selectBackend(
+  request: BackendRequest = 'auto',
+  options: SelectBackendOptions = {},
+): Promise<BackendSelection> {
+  const load = options.load ?? ((name: string) => import(name));
+  const tried: string[] = [];
+  switch (request) {
+    case 'tensorflow': {
+      const pkg = await tryNative(load, tried);
+      if (pkg === null) {
+        throw new Error(
+          `Backend 'tensorflow' is unavailable: ${tried.join('; ')}. Install @tensorflow/tfjs-node-gpu or ` +
+            `@tensorflow/tfjs-node (their install downloads libtensorflow), or choose 'wasm' or 'cpu'.`,
+        );
+      }
+      return { backend: 'tensorflow', package: pkg, reason: `requested; using ${pkg}`, trainingKernels: [] };
+    }
+    case 'wasm': {
+      try {
+        const kernels = await useWasm(load);
+        return wasmSelection(kernels, 'requested');
+      } catch (error) {
+        throw new Error(
+          `Backend 'wasm' is unavailable: ${firstLine(error)}. Reinstall @tensorflow/tfjs-backend-wasm or choose 'cpu'.`,
+        );
+      }
+    }
+    case 'cpu': {
+      await load('@tensorflow/tfjs-backend-cpu');
+      if (!(await tf.setBackend('cpu'))) throw new Error("Backend 'cpu' did not initialise.");
+      return {
+        backend: 'cpu',
+        package: '@tensorflow/tfjs-backend-cpu',
+        reason: 'requested (pure JavaScript: the slowest backend, for reference and debugging)',
+        trainingKernels: [],
+      };
+    }
+    case 'auto': {
+      const pkg = await tryNative(load, tried);
+      if (pkg !== null) {
+        return {
+          backend: 'tensorflow',
+          package: pkg,
+          reason: `auto: ${pkg} is installed`,
+          trainingKernels: [],
+        };
+      }
+      try {
+        const kernels = await useWasm(load);
+        return wasmSelection(kernels, `auto: ${tried.join('; ')}`);
+      } catch (error) {
+        tried.push(`@tensorflow/tfjs-backend-wasm unavailable (${firstLine(error)})`);
+      }
+      await load('@tensorflow/tfjs-backend-cpu');
+      await tf.setBackend('cpu');
+      return {
+        backend: 'cpu',
+        package: '@tensorflow/tfjs-backend-cpu',
+        reason: `auto: ${tried.join('; ')}; falling back to the pure-JavaScript cpu backend`,
+        trainingKernels: [],
+      };
+    }
+    default:
+      throw new Error(
+        `Unknown backend '${String(request)}': expected 'auto', 'tensorflow', 'wasm' or 'cpu'.`,
+      );
+  }
+}
+
+function wasmSelection(kernels: string[], why: string): BackendSelection {
+  return {
+    backend: 'wasm',
+    package: '@tensorflow/tfjs-backend-wasm',
+    reason: `${why}; using wasm (XNNPACK, SIMD, one thread) with @qad/backend's training kernels`,
+    trainingKernels: kernels,
+  };
+}
