@@ -113,7 +113,7 @@ async function trainOn(
       optimizer.minimize(
         () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
         true,
-      ),
+      ) ?? [],
     );
   }
   const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
