@@ -107,6 +107,12 @@ export class KernelScope {
     );
   }
 
+  /** Takes ownership of a result made outside {@link KernelScope.run}, freeing it with the intermediates. */
+  adopt(x: tf.TensorInfo): tf.TensorInfo {
+    this.temporaries.push(x);
+    return x;
+  }
+
   /** Whether `x` was produced in this scope (rather than passed in). */
   owns(x: tf.TensorInfo): boolean {
     return this.temporaries.includes(x);

@@ -4,6 +4,7 @@ import { conv2dBackpropInput } from './kernels/conv2d_backprop_input';
 import { depthwiseBackpropFilter } from './kernels/depthwise_backprop_filter';
 import { depthwiseBackpropInput } from './kernels/depthwise_backprop_input';
 import { maxPoolGrad } from './kernels/max_pool_grad';
+import { registerBroadcastBatchNormGradient } from './batch_norm_gradient';
 
 /** Kernel names this package registers (or replaces) on the wasm backend. */
 export const WASM_TRAINING_KERNELS = [
@@ -20,12 +21,15 @@ const ours = new WeakSet<tf.KernelFunc>();
  * Registers the training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks or gets wrong, built on its
  * XNNPACK forward kernels: `Conv2DBackpropFilter`, a fast `Conv2DBackpropInput`, both depthwise gradients,
  * and a correct `MaxPoolGrad`. Uses tfjs's public kernel registry; replaced kernels are unregistered first.
+ * Also replaces the batch-norm gradient with an equivalent that broadcasts instead of tiling (see
+ * `registerBroadcastBatchNormGradient`).
  * Idempotent. Call after `@tensorflow/tfjs-backend-wasm` is imported (the import registers the backend).
  *
  * @param backendName - the backend to patch; default `'wasm'`.
  * @returns the names of the kernels registered by this call (empty when all were already in place).
  */
 export function registerWasmTrainingKernels(backendName = 'wasm'): string[] {
+  registerBroadcastBatchNormGradient();
   const configs = [
     conv2dBackpropFilter(backendName),
     conv2dBackpropInput(backendName),

@@ -72,6 +72,10 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend', (
   cases.push({ n: 3, h: 15, w: 13, c: 3, k: 8, fh: 7, fw: 7, s: 2, pad: 'same' }); // ResNet stem
   cases.push({ n: 2, h: 8, w: 8, c: 24, k: 40, fh: 3, fw: 3, s: 2, pad: 'same' }); // many channels, even size
   cases.push({ n: 2, h: 7, w: 7, c: 32, k: 16, fh: 1, fw: 1, s: 2, pad: 'valid' }); // projection shortcut
+  // ≥ 16 input channels at stride 1: the input gradient takes the flipped-convolution route.
+  cases.push({ n: 2, h: 9, w: 7, c: 17, k: 6, fh: 3, fw: 3, s: 1, pad: 'same' });
+  cases.push({ n: 1, h: 8, w: 9, c: 16, k: 5, fh: 3, fw: 3, s: 1, pad: wide });
+  cases.push({ n: 2, h: 6, w: 6, c: 16, k: 8, fh: 1, fw: 1, s: 1, pad: 'valid' });
 
   for (const [index, { n, h, w, c, k, fh, fw, s, pad }] of cases.entries()) {
     const label = `x [${n},${h},${w},${c}] filter ${fh}×${fw}×${c}×${k} stride ${s} pad ${JSON.stringify(pad)}`;

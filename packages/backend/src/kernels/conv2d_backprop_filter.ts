@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry } from '../conv_geometry';
+import type { HeapBackend } from '../heap_backend';
+import { im2colTransposed } from '../im2col';
 import { composeKernel, requireInput } from '../kernel_scope';
 
 /**
  * `Conv2DBackpropFilter` as one GEMM: `dW [kh·kw·C, K] = patchesᵀ [kh·kw·C, N·OH·OW] · dy [N·OH·OW, K]`. The
- * transposed patch matrix is assembled from kh·kw strided slices of the channel-major input, so the product
- * runs untransposed through the backend's `BatchMatMul` (XNNPACK on wasm, ~20 GFLOP/s on one core; its
- * transposed variants run ~15× slower). A 1×1 filter needs no patches at all.
+ * transposed patch matrix is built directly (see `im2colTransposed`), so the product runs untransposed
+ * through the backend's `BatchMatMul` (XNNPACK on wasm, ~20 GFLOP/s on one core; its transposed variants
+ * run ~15× slower). An unpadded 1×1 filter needs no patches: its input, subsampled, is the matrix.
  */
 export function conv2dBackpropFilter(backendName: string): tf.KernelConfig {
   return {
@@ -22,31 +24,14 @@ export function conv2dBackpropFilter(backendName: string): tf.KernelConfig {
       const rows = g.batch * g.outHeight * g.outWidth;
       return composeKernel(backend as tf.KernelBackend, backendName, (k) => {
         const grad = k.reshape(dy, [rows, outChannels]);
-        const padded = k.pad(x, [
-          [0, 0],
-          [g.padTop, g.padBottom],
-          [g.padLeft, g.padRight],
-          [0, 0],
-        ]);
-        const channelMajor = k.transpose(padded, [3, 0, 1, 2]);
-        const taps: tf.TensorInfo[] = [];
-        for (let i = 0; i < g.filterHeight; i++) {
-          for (let j = 0; j < g.filterWidth; j++) {
-            taps.push(
-              k.stridedSlice(
-                channelMajor,
-                [0, 0, i, j],
-                [g.inChannels, g.batch, g.outHeight, g.outWidth],
-                [1, 1, g.strideHeight, g.strideWidth],
-              ),
-            );
-          }
-        }
         const patchesT =
-          taps.length === 1
-            ? k.reshape(taps[0]!, [g.inChannels, rows])
-            : k.reshape(k.run('Pack', taps, { axis: 0 }), [taps.length * g.inChannels, rows]);
-        return k.reshape(k.matMul(patchesT, grad), filterShape);
+          g.filterHeight === 1 && g.filterWidth === 1 && g.padTop + g.padLeft === 0
+            ? k.transpose(
+                k.stridedSlice(x, [0, 0, 0, 0], [g.batch, g.outHeight, g.outWidth, g.inChannels], [1, g.strideHeight, g.strideWidth, 1]),
+                [3, 0, 1, 2],
+              )
+            : k.adopt(im2colTransposed(backend as HeapBackend, k.transpose(x, [3, 0, 1, 2]), g));
+        return k.reshape(k.matMul(k.reshape(patchesT, [-1, rows]), grad), filterShape);
       });
     },
   };

@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry, transposedConvPlan } from '../conv_geometry';
+import { col2imAccumulate } from '../col2im';
+import type { HeapBackend } from '../heap_backend';
 import { composeKernel, requireInput } from '../kernel_scope';
 
+/** Below this many input channels the flipped convolution's GEMM is too narrow for XNNPACK to run well. */
+const FEW_CHANNELS = 16;
+
 /**
- * `Conv2DBackpropInput` through the backend's fast forward `Conv2D`: the input gradient of a convolution is a
- * stride-1 convolution of the output gradient — spread onto the input grid when the forward stride was > 1
- * — with the filter flipped in space and its channel axes swapped. A 1×1 stride-1 unpadded filter is one GEMM.
+ * `Conv2DBackpropInput` at the speed of the forward pass. Three routes, all on XNNPACK-backed kernels:
+ * an unpadded 1×1 stride-1 filter is one GEMM; a strided filter, or one feeding few channels (a stem), is a
+ * GEMM `dy · Wᵀ` followed by col2im; everything else is a stride-1 convolution of the output gradient
+ * with the filter flipped in space and its channel axes swapped.
  */
 export function conv2dBackpropInput(backendName: string): tf.KernelConfig {
   return {
@@ -26,9 +32,20 @@ export function conv2dBackpropInput(backendName: string): tf.KernelConfig {
         g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
       if (pointwise) {
         return composeKernel(backend as tf.KernelBackend, backendName, (k) => {
-          const rows = g.batch * g.outHeight * g.outWidth;
           const wT = k.transpose(k.reshape(filter, [g.inChannels, outChannels]), [1, 0]);
           return k.reshape(k.matMul(k.reshape(dy, [rows, outChannels]), wT), inputShape);
+        });
+      }
+      const rows = g.batch * g.outHeight * g.outWidth;
+      const tapsPerPosition = g.filterHeight * g.filterWidth * g.inChannels;
+      // Weight-heavy layers (deep, small maps) run better as one GEMM than as a convolution whose flipped
+      // filter XNNPACK must repack on every call.
+      if (g.strideHeight > 1 || g.strideWidth > 1 || g.inChannels < FEW_CHANNELS || rows < tapsPerPosition) {
+        // dy [P, K] · Wᵀ [K, fh·fw·C] gives each output position's contribution to every tap; col2im adds them up.
+        return composeKernel(backend as tf.KernelBackend, backendName, (k) => {
+          const wT = k.transpose(k.reshape(filter, [-1, outChannels]), [1, 0]);
+          const columns = k.matMul(k.reshape(dy, [rows, outChannels]), wT);
+          return k.adopt(col2imAccumulate(backend as HeapBackend, columns, g));
         });
       }
       const gradHeight = (g.outHeight - 1) * g.strideHeight + 1;

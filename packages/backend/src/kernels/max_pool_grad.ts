@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { allocate, type HeapBackend } from '../heap_backend';
 import { requireInput } from '../kernel_scope';
-
-/** The slice of a wasm-like backend this kernel reads and writes through. */
-interface HeapBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
-}
 
 /**
  * A correct `MaxPoolGrad` (tfjs-backend-wasm 4.22's returns wrong gradients for some shapes). Each output
@@ -30,9 +25,7 @@ export function maxPoolGrad(backendName: string): tf.KernelConfig {
         dimRoundingMode,
       );
       const heap = backend as HeapBackend;
-      // Allocate first: growing the wasm heap detaches views taken before.
-      const out = heap.makeOutput(input.shape, 'float32');
-      const dx = heap.typedArrayFromHeap(out);
+      const { info: out, data: dx } = allocate(heap, input.shape);
       const x = heap.typedArrayFromHeap(input);
       const grad = heap.typedArrayFromHeap(dy);
       dx.fill(0);

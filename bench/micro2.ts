@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../packages/backend/src';
+import { MODELS } from './train-step/models';
+await selectBackend('wasm');
+const model = MODELS.resnet18!(112);
+const x = tf.randomNormal([16, 112, 112, 3]);
+const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2), 'int32'), 2);
+const opt = tf.train.adam(1e-4);
+const step = () => tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true) ?? []);
+step();
+const info = await tf.profile(() => step());
+for (const k of info.kernels) if (['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'FusedConv2D', 'Tile'].includes(k.name)) console.log(k.name.padEnd(22), String(k.kernelTimeMs).slice(0, 6).padStart(7), JSON.stringify(k.inputShapes), JSON.stringify(k.outputShapes));

@@ -1,0 +1,125 @@
+/**
+ * Training and inference throughput of ResNet-18, EfficientNet-B0 and ResNet-50 on a tfjs backend, beside
+ * PyTorch's on the same machine when Debian's python3-torch is installed. See README.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { type BackendRequest, selectBackend } from '../../packages/backend/src';
+import { MODELS } from './models';
+
+const { values: args } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    models: { type: 'string', default: 'resnet18,efficientnet_b0,resnet50' },
+    size: { type: 'string', default: '112' },
+    batch: { type: 'string', default: '16' },
+    steps: { type: 'string', default: '5' },
+    'no-profile': { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
+  },
+});
+const size = Number(args.size);
+const batch = Number(args.batch);
+const steps = Number(args.steps);
+const models = args.models!.split(',');
+for (const m of models) if (!(m in MODELS)) throw new Error(`Unknown model '${m}': expected ${Object.keys(MODELS).join(', ')}.`);
+
+const selection = await selectBackend(args.backend as BackendRequest);
+console.log(`backend: ${selection.backend} — ${selection.reason}`);
+console.log(`models at ${size}×${size}, batch ${batch}, ${steps} timed steps after one warm-up\n`);
+
+interface Row {
+  model: string;
+  train: number;
+  infer: number;
+  torchTrain?: number;
+  torchInfer?: number;
+}
+const rows: Row[] = [];
+const profiles: Record<string, Array<[string, number]>> = {};
+
+for (const name of models) {
+  const model = MODELS[name]!(size);
+  const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32'), 2);
+  const optimizer = tf.train.adam(1e-4);
+  const trainStep = () =>
+    tf.dispose(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true) ?? []);
+  trainStep();
+  let start = performance.now();
+  for (let s = 0; s < steps; s++) trainStep();
+  const train = (steps * batch) / ((performance.now() - start) / 1000);
+  const infer = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+  infer();
+  start = performance.now();
+  for (let s = 0; s < steps; s++) infer();
+  const inferRate = (steps * batch) / ((performance.now() - start) / 1000);
+  if (!args['no-profile']) {
+    const info = await tf.profile(() => trainStep());
+    const byKernel = new Map<string, number>();
+    for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    profiles[name] = [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
+  }
+  rows.push({ model: name, train, infer: inferRate });
+  console.log(`${name}: train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s (tensors alive ${tf.memory().numTensors})`);
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+}
+
+function findTorchPython(): string | null {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    if (python.startsWith('/') && !existsSync(python)) continue;
+    const probe = spawnSync(python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+    if (probe.status === 0) return python;
+  }
+  return null;
+}
+
+if (!args['no-torch']) {
+  const python = findTorchPython();
+  if (python === null) {
+    console.log('\nPyTorch: skipped — python3-torch/python3-torchvision not importable (apt-get install python3-torch python3-torchvision).');
+  } else {
+    console.log(`\nPyTorch reference (${python}, OMP_NUM_THREADS=2 and 1, channels_last) …`);
+    for (const threads of ['1', '2']) {
+      const run = spawnSync(python, [new URL('./torch_reference.py', import.meta.url).pathname, String(size), String(batch), String(steps), models.join(',')], {
+        encoding: 'utf8',
+        env: { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
+      });
+      if (run.status !== 0) {
+        console.log(`PyTorch run failed: ${run.stderr.split('\n').slice(-3).join(' ')}`);
+        continue;
+      }
+      for (const line of run.stdout.trim().split('\n')) {
+        const r = JSON.parse(line) as { model: string; train_img_s: number; infer_img_s: number };
+        const row = rows.find((x) => x.model === r.model)!;
+        if (threads === '2') {
+          row.torchTrain = r.train_img_s;
+          row.torchInfer = r.infer_img_s;
+        } else {
+          Object.assign(row, { torchTrain1: r.train_img_s, torchInfer1: r.infer_img_s });
+        }
+      }
+    }
+  }
+}
+
+const fmt = (v: number | undefined, d = 2) => (v === undefined ? '-' : v.toFixed(d));
+console.log(`\n| model | ${selection.backend} train img/s | PyTorch train (2 thr / 1 thr) | ratio vs 2 thr / 1 thr | ${selection.backend} infer img/s | PyTorch infer (2 thr / 1 thr) | ratio vs 2 thr / 1 thr |`);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows as Array<Row & { torchTrain1?: number; torchInfer1?: number }>) {
+  const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(3) : '-');
+  console.log(
+    `| ${r.model} | ${fmt(r.train)} | ${fmt(r.torchTrain)} / ${fmt(r.torchTrain1)} | ${ratio(r.train, r.torchTrain)} / ${ratio(r.train, r.torchTrain1)} | ${fmt(r.infer, 1)} | ${fmt(r.torchInfer, 1)} / ${fmt(r.torchInfer1, 1)} | ${ratio(r.infer, r.torchInfer)} / ${ratio(r.infer, r.torchInfer1)} |`,
+  );
+}
+if (!args['no-profile']) {
+  for (const [name, kernels] of Object.entries(profiles)) {
+    const total = kernels.reduce((s, [, ms]) => s + ms, 0);
+    console.log(`\nPer-kernel profile of one ${name} training step (${total.toFixed(0)} ms in kernels):`);
+    for (const [kernel, ms] of kernels.slice(0, 12)) console.log(`  ${kernel.padEnd(36)} ${ms.toFixed(0).padStart(6)} ms  ${((100 * ms) / total).toFixed(1)}%`);
+  }
+}
