@@ -25,7 +25,10 @@ export function registerBroadcastBatchNormGradient(): void {
       const xMinusMean = tf.sub(x, mean);
       const dyTimesScale = tf.mul(g, scaleValue);
       const rsqrtVariance = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
-      const minusHalfRCube = tf.mul(tf.mul(tf.mul(rsqrtVariance, rsqrtVariance), rsqrtVariance), tf.scalar(-0.5));
+      const minusHalfRCube = tf.mul(
+        tf.mul(tf.mul(rsqrtVariance, rsqrtVariance), rsqrtVariance),
+        tf.scalar(-0.5),
+      );
       return {
         x: () => tf.reshape(tf.mul(tf.mul(g, rsqrtVariance), scaleValue), x.shape),
         mean: () => reduce(tf.mul(tf.mul(rsqrtVariance, tf.scalar(-1)), dyTimesScale)),

@@ -8,7 +8,11 @@ import { allocate, type HeapBackend } from './heap_backend';
  * `columns = dy · Wᵀ` this is the input gradient of a strided convolution at the cost of the forward GEMM,
  * where the stride-1 formulation would waste s² of its work on inserted zeros.
  */
-export function col2imAccumulate(backend: HeapBackend, columns: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function col2imAccumulate(
+  backend: HeapBackend,
+  columns: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   const { batch: n, inHeight: h, inWidth: w, inChannels: channels, outHeight: oh, outWidth: ow } = g;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
   const out = allocate(backend, [n, h, w, channels]);

@@ -8,7 +8,11 @@ import { allocate, type HeapBackend } from './heap_backend';
  * tap falls in the padding. Reads the channel-major input `[C, N, H, W]` so that inner loops run along
  * contiguous rows. Written in JavaScript on the heap: the backend's StridedSlice is ~50× slower at this.
  */
-export function im2colTransposed(backend: HeapBackend, channelMajor: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+export function im2colTransposed(
+  backend: HeapBackend,
+  channelMajor: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo {
   const { batch: n, inHeight: h, inWidth: w, inChannels: channels, outHeight: oh, outWidth: ow } = g;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
   const positions = n * oh * ow;

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerBroadcastBatchNormGradient } from './batch_norm_gradient';
 import { conv2dBackpropFilter } from './kernels/conv2d_backprop_filter';
 import { conv2dBackpropInput } from './kernels/conv2d_backprop_input';
 import { depthwiseBackpropFilter } from './kernels/depthwise_backprop_filter';
 import { depthwiseBackpropInput } from './kernels/depthwise_backprop_input';
 import { maxPoolGrad } from './kernels/max_pool_grad';
-import { registerBroadcastBatchNormGradient } from './batch_norm_gradient';
 
 /** Kernel names this package registers (or replaces) on the wasm backend. */
 export const WASM_TRAINING_KERNELS = [

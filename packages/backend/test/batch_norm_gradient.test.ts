@@ -28,7 +28,9 @@ describe('the broadcasting FusedBatchNorm gradient', () => {
       const reference = tf.grads(elementary as (...t: tf.Tensor[]) => tf.Tensor)(inputs);
       ours.forEach((g, i) => {
         expect(g.shape).toEqual(reference[i]!.shape);
-        expect(relativeError(g.dataSync() as Float32Array, reference[i]!.dataSync() as Float32Array)).toBeLessThan(1e-5);
+        expect(
+          relativeError(g.dataSync() as Float32Array, reference[i]!.dataSync() as Float32Array),
+        ).toBeLessThan(1e-5);
       });
     });
   }

@@ -27,7 +27,12 @@ export function conv2dBackpropFilter(backendName: string): tf.KernelConfig {
         const patchesT =
           g.filterHeight === 1 && g.filterWidth === 1 && g.padTop + g.padLeft === 0
             ? k.transpose(
-                k.stridedSlice(x, [0, 0, 0, 0], [g.batch, g.outHeight, g.outWidth, g.inChannels], [1, g.strideHeight, g.strideWidth, 1]),
+                k.stridedSlice(
+                  x,
+                  [0, 0, 0, 0],
+                  [g.batch, g.outHeight, g.outWidth, g.inChannels],
+                  [1, g.strideHeight, g.strideWidth, 1],
+                ),
                 [3, 0, 1, 2],
               )
             : k.adopt(im2colTransposed(backend as HeapBackend, k.transpose(x, [3, 0, 1, 2]), g));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, transposedConvPlan } from '../conv_geometry';
 import { col2imAccumulate } from '../col2im';
+import { convGeometry, transposedConvPlan } from '../conv_geometry';
 import type { HeapBackend } from '../heap_backend';
 import { composeKernel, requireInput } from '../kernel_scope';
 
@@ -24,6 +24,7 @@ export function conv2dBackpropInput(backendName: string): tf.KernelConfig {
         attrs as unknown as tf.Conv2DBackpropInputAttrs;
       const g = convGeometry(inputShape, filter.shape, strides, pad, dimRoundingMode, false, dataFormat);
       const outChannels = filter.shape[3]!;
+      const rows = g.batch * g.outHeight * g.outWidth;
       const pointwise =
         g.filterHeight === 1 &&
         g.filterWidth === 1 &&
@@ -36,7 +37,6 @@ export function conv2dBackpropInput(backendName: string): tf.KernelConfig {
           return k.reshape(k.matMul(k.reshape(dy, [rows, outChannels]), wT), inputShape);
         });
       }
-      const rows = g.batch * g.outHeight * g.outWidth;
       const tapsPerPosition = g.filterHeight * g.filterWidth * g.inChannels;
       // Weight-heavy layers (deep, small maps) run better as one GEMM than as a convolution whose flipped
       // filter XNNPACK must repack on every call.
