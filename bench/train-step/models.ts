@@ -65,14 +65,29 @@ function efficientnetB0(size: number): tf.LayersModel {
       h = swish(
         bn(
           tf.layers
-            .depthwiseConv2d({ kernelSize: kernel, strides: stride, padding: 'same', useBias: false, depthwiseInitializer: init() })
+            .depthwiseConv2d({
+              kernelSize: kernel,
+              strides: stride,
+              padding: 'same',
+              useBias: false,
+              depthwiseInitializer: init(),
+            })
             .apply(h) as T,
         ),
       );
       let se = tf.layers.globalAveragePooling2d({}).apply(h) as T;
       se = tf.layers.reshape({ targetShape: [1, 1, expanded] }).apply(se) as T;
-      se = tf.layers.conv2d({ filters: Math.max(1, Math.floor(channels / 4)), kernelSize: 1, activation: 'swish', kernelInitializer: init() }).apply(se) as T;
-      se = tf.layers.conv2d({ filters: expanded, kernelSize: 1, activation: 'sigmoid', kernelInitializer: init() }).apply(se) as T;
+      se = tf.layers
+        .conv2d({
+          filters: Math.max(1, Math.floor(channels / 4)),
+          kernelSize: 1,
+          activation: 'swish',
+          kernelInitializer: init(),
+        })
+        .apply(se) as T;
+      se = tf.layers
+        .conv2d({ filters: expanded, kernelSize: 1, activation: 'sigmoid', kernelInitializer: init() })
+        .apply(se) as T;
       h = tf.layers.multiply().apply([h, se]) as T;
       h = bn(conv(h, out, 1));
       x = stride === 1 && channels === out ? add(h, x) : h;

@@ -6,7 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { type BackendRequest, selectBackend } from '../../packages/backend/src';
+import {
+  assertFitsWasmHeap,
+  type BackendRequest,
+  estimateTrainingMemory,
+  selectBackend,
+} from '../../packages/backend/src';
 import { MODELS } from './models';
 
 const { values: args } = parseArgs({
@@ -18,20 +23,56 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '5' },
     'no-profile': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
+    child: { type: 'boolean', default: false },
   },
 });
 const size = Number(args.size);
-const batch = Number(args.batch);
+const requestedBatch = Number(args.batch);
 const steps = Number(args.steps);
 const models = args.models!.split(',');
-for (const m of models) if (!(m in MODELS)) throw new Error(`Unknown model '${m}': expected ${Object.keys(MODELS).join(', ')}.`);
+for (const m of models)
+  if (!(m in MODELS)) throw new Error(`Unknown model '${m}': expected ${Object.keys(MODELS).join(', ')}.`);
+
+// Each model runs in a process of its own: the wasm heap only grows, and one model's peak must not
+// count against the next.
+if (!args.child && models.length > 1) {
+  const rowsFromChildren: string[] = [];
+  for (const model of models) {
+    const run = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        process.argv[1]!,
+        ...process.argv.slice(2).filter((a, i, all) => a !== '--models' && all[i - 1] !== '--models'),
+        '--models',
+        model,
+        '--child',
+        '--no-torch',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    for (const line of run.stdout.split('\n')) {
+      if (line.startsWith('ROW ')) rowsFromChildren.push(line.slice(4));
+      else if (line.trim() !== '' && !/^(backend:|models at)/.test(line)) console.log(line);
+    }
+    if (run.status !== 0) console.log(`${model}: the benchmark process failed (exit ${run.status}).`);
+  }
+  process.env.QAD_BENCH_ROWS = JSON.stringify(rowsFromChildren.map((r) => JSON.parse(r)));
+}
 
 const selection = await selectBackend(args.backend as BackendRequest);
 console.log(`backend: ${selection.backend} — ${selection.reason}`);
-console.log(`models at ${size}×${size}, batch ${batch}, ${steps} timed steps after one warm-up\n`);
+console.log(`models at ${size}×${size}, batch ${requestedBatch}, ${steps} timed steps after one warm-up\n`);
+
+/** Size of the wasm heap, which only grows: after training, roughly the peak the step needed. */
+function heapNote(): string {
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm;
+  return wasm ? `, wasm heap ${(wasm.HEAPU8.length / 2 ** 30).toFixed(2)} GiB` : '';
+}
 
 interface Row {
   model: string;
+  batch: number;
   train: number;
   infer: number;
   torchTrain?: number;
@@ -40,13 +81,39 @@ interface Row {
 const rows: Row[] = [];
 const profiles: Record<string, Array<[string, number]>> = {};
 
-for (const name of models) {
+for (const name of process.env.QAD_BENCH_ROWS ? [] : models) {
   const model = MODELS[name]!(size);
+  let batch = requestedBatch;
+  if (selection.backend === 'wasm') {
+    try {
+      assertFitsWasmHeap(model, batch, { inputSize: size });
+    } catch (error) {
+      console.log(`${name}: ${(error as Error).message}`);
+      while (batch > 1 && estimateTrainingMemory(model, batch).total > 4 * 2 ** 30)
+        batch = Math.floor(batch / 2);
+      console.log(`${name}: measuring at batch ${batch} instead.`);
+    }
+  }
+  const estimate = estimateTrainingMemory(model, batch);
+  console.log(
+    `${name}: estimated training memory at batch ${batch}: ${(estimate.total / 2 ** 30).toFixed(2)} GiB`,
+  );
   const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32'), 2);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 2),
+      'int32',
+    ),
+    2,
+  );
   const optimizer = tf.train.adam(1e-4);
   const trainStep = () =>
-    tf.dispose(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true) ?? []);
+    tf.dispose(
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+      ) ?? [],
+    );
   trainStep();
   let start = performance.now();
   for (let s = 0; s < steps; s++) trainStep();
@@ -59,15 +126,21 @@ for (const name of models) {
   if (!args['no-profile']) {
     const info = await tf.profile(() => trainStep());
     const byKernel = new Map<string, number>();
-    for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    for (const k of info.kernels)
+      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
     profiles[name] = [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
   }
-  rows.push({ model: name, train, infer: inferRate });
-  console.log(`${name}: train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s (tensors alive ${tf.memory().numTensors})`);
+  rows.push({ model: name, batch, train, infer: inferRate });
+  if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
+  console.log(
+    `${name}: train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s (tensors alive ${tf.memory().numTensors}${heapNote()})`,
+  );
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
 }
+
+if (process.env.QAD_BENCH_ROWS) rows.push(...(JSON.parse(process.env.QAD_BENCH_ROWS) as Row[]));
 
 function findTorchPython(): string | null {
   for (const python of ['/usr/bin/python3', 'python3']) {
@@ -81,45 +154,65 @@ function findTorchPython(): string | null {
 if (!args['no-torch']) {
   const python = findTorchPython();
   if (python === null) {
-    console.log('\nPyTorch: skipped — python3-torch/python3-torchvision not importable (apt-get install python3-torch python3-torchvision).');
+    console.log(
+      '\nPyTorch: skipped — python3-torch/python3-torchvision not importable (apt-get install python3-torch python3-torchvision).',
+    );
   } else {
     console.log(`\nPyTorch reference (${python}, OMP_NUM_THREADS=2 and 1, channels_last) …`);
-    for (const threads of ['1', '2']) {
-      const run = spawnSync(python, [new URL('./torch_reference.py', import.meta.url).pathname, String(size), String(batch), String(steps), models.join(',')], {
-        encoding: 'utf8',
-        env: { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
-      });
-      if (run.status !== 0) {
-        console.log(`PyTorch run failed: ${run.stderr.split('\n').slice(-3).join(' ')}`);
-        continue;
-      }
-      for (const line of run.stdout.trim().split('\n')) {
-        const r = JSON.parse(line) as { model: string; train_img_s: number; infer_img_s: number };
-        const row = rows.find((x) => x.model === r.model)!;
-        if (threads === '2') {
-          row.torchTrain = r.train_img_s;
-          row.torchInfer = r.infer_img_s;
-        } else {
-          Object.assign(row, { torchTrain1: r.train_img_s, torchInfer1: r.infer_img_s });
+    for (const threads of ['1', '2'])
+      for (const row of rows) {
+        const run = spawnSync(
+          python,
+          [
+            new URL('./torch_reference.py', import.meta.url).pathname,
+            String(size),
+            String(row.batch),
+            String(steps),
+            row.model,
+          ],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
+          },
+        );
+        if (run.status !== 0) {
+          console.log(`PyTorch run failed: ${run.stderr.split('\n').slice(-3).join(' ')}`);
+          continue;
+        }
+        for (const line of run.stdout.trim().split('\n')) {
+          const r = JSON.parse(line) as { model: string; train_img_s: number; infer_img_s: number };
+          const row = rows.find((x) => x.model === r.model)!;
+          if (threads === '2') {
+            row.torchTrain = r.train_img_s;
+            row.torchInfer = r.infer_img_s;
+          } else {
+            Object.assign(row, { torchTrain1: r.train_img_s, torchInfer1: r.infer_img_s });
+          }
         }
       }
-    }
   }
 }
 
-const fmt = (v: number | undefined, d = 2) => (v === undefined ? '-' : v.toFixed(d));
-console.log(`\n| model | ${selection.backend} train img/s | PyTorch train (2 thr / 1 thr) | ratio vs 2 thr / 1 thr | ${selection.backend} infer img/s | PyTorch infer (2 thr / 1 thr) | ratio vs 2 thr / 1 thr |`);
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows as Array<Row & { torchTrain1?: number; torchInfer1?: number }>) {
-  const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(3) : '-');
+if (!args.child) {
+  const fmt = (v: number | undefined, d = 2) => (v === undefined ? '-' : v.toFixed(d));
   console.log(
-    `| ${r.model} | ${fmt(r.train)} | ${fmt(r.torchTrain)} / ${fmt(r.torchTrain1)} | ${ratio(r.train, r.torchTrain)} / ${ratio(r.train, r.torchTrain1)} | ${fmt(r.infer, 1)} | ${fmt(r.torchInfer, 1)} / ${fmt(r.torchInfer1, 1)} | ${ratio(r.infer, r.torchInfer)} / ${ratio(r.infer, r.torchInfer1)} |`,
+    `\n| model | batch | ${selection.backend} train img/s | PyTorch train (2 thr / 1 thr) | ratio vs 2 thr / 1 thr | ${selection.backend} infer img/s | PyTorch infer (2 thr / 1 thr) | ratio vs 2 thr / 1 thr |`,
   );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows as Array<Row & { torchTrain1?: number; torchInfer1?: number }>) {
+    const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(3) : '-');
+    console.log(
+      `| ${r.model} | ${r.batch} | ${fmt(r.train)} | ${fmt(r.torchTrain)} / ${fmt(r.torchTrain1)} | ${ratio(r.train, r.torchTrain)} / ${ratio(r.train, r.torchTrain1)} | ${fmt(r.infer, 1)} | ${fmt(r.torchInfer, 1)} / ${fmt(r.torchInfer1, 1)} | ${ratio(r.infer, r.torchInfer)} / ${ratio(r.infer, r.torchInfer1)} |`,
+    );
+  }
 }
 if (!args['no-profile']) {
   for (const [name, kernels] of Object.entries(profiles)) {
     const total = kernels.reduce((s, [, ms]) => s + ms, 0);
     console.log(`\nPer-kernel profile of one ${name} training step (${total.toFixed(0)} ms in kernels):`);
-    for (const [kernel, ms] of kernels.slice(0, 12)) console.log(`  ${kernel.padEnd(36)} ${ms.toFixed(0).padStart(6)} ms  ${((100 * ms) / total).toFixed(1)}%`);
+    for (const [kernel, ms] of kernels.slice(0, 12))
+      console.log(
+        `  ${kernel.padEnd(36)} ${ms.toFixed(0).padStart(6)} ms  ${((100 * ms) / total).toFixed(1)}%`,
+      );
   }
 }

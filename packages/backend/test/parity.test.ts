@@ -164,3 +164,26 @@ describe('MaxPoolGrad matches the cpu backend', () => {
     });
   }
 });
+
+describe('Sum and Mean match the cpu backend', () => {
+  const x = tensor([3, 5, 4, 6], 77);
+  for (const kernel of ['Sum', 'Mean']) {
+    for (const [axis, keepDims] of [
+      [[0, 1, 2], false], // per-channel statistics: the JavaScript route
+      [[0, 1, 2], true],
+      [[0], false],
+      [[1, 0], false], // unsorted leading axes
+      [[1, 2], false], // global pooling [N, H, W, C] → [N, C]
+      [[1, 2], true],
+      [[2], false],
+      [[0, 2], false], // not contiguous: the original kernel
+      [[2, 3], false], // ends on the innermost axis: the original kernel
+      [[0, 1, 2, 3], true], // everything: the original kernel
+      [-1, false],
+    ] as const) {
+      it(`${kernel} over ${JSON.stringify(axis)} keepDims ${keepDims}`, async () => {
+        await expectParity({ kernel, inputs: { x }, attrs: { axis: axis as unknown as number[], keepDims } });
+      });
+    }
+  }
+});

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry } from '../conv_geometry';
-import { composeKernel, requireInput } from '../kernel_scope';
+import { allocate, type HeapBackend } from '../heap_backend';
+import { requireInput } from '../kernel_scope';
 
 /**
- * `DepthwiseConv2dNativeBackpropFilter`: for each of the fh·fw filter taps, the strided slice of the padded
- * input that the tap saw, times the output gradient, summed over batch and space. Depthwise filters are
- * small (3×3, 5×5), so fh·fw fused multiply–reduce passes over the activations are the whole cost.
+ * `DepthwiseConv2dNativeBackpropFilter`, `dW[i, j, c, m] = Σ_{n, y, x} input[n, y·s + i − pad, x·s + j − pad, c] ·
+ * dy[n, y, x, c·M + m]`, as one pass of JavaScript over the heap. Depthwise layers are a small share of a
+ * network's arithmetic but, channel by channel, fit no GEMM; composing the sum from the backend's strided
+ * slices instead cost 68% of an EfficientNet-B0 step. Sums accumulate in float64.
  */
 export function depthwiseBackpropFilter(backendName: string): tf.KernelConfig {
   return {
@@ -18,36 +20,53 @@ export function depthwiseBackpropFilter(backendName: string): tf.KernelConfig {
         attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
       const g = convGeometry(x.shape, filterShape, strides, pad, dimRoundingMode, true);
       const [fh, fw, channels, multiplier] = filterShape as [number, number, number, number];
-      return composeKernel(backend as tf.KernelBackend, backendName, (k) => {
-        const padded = k.pad(x, [
-          [0, 0],
-          [g.padTop, g.padBottom],
-          [g.padLeft, g.padRight],
-          [0, 0],
-        ]);
-        const grad =
-          multiplier === 1 ? dy : k.reshape(dy, [g.batch, g.outHeight, g.outWidth, channels, multiplier]);
-        const taps: tf.TensorInfo[] = [];
-        for (let i = 0; i < fh; i++) {
-          for (let j = 0; j < fw; j++) {
-            let seen = k.stridedSlice(
-              padded,
-              [0, i, j, 0],
-              [g.batch, g.outHeight, g.outWidth, channels],
-              [1, g.strideHeight, g.strideWidth, 1],
-            );
-            if (multiplier > 1) seen = k.reshape(seen, [g.batch, g.outHeight, g.outWidth, channels, 1]);
-            taps.push(
-              k.run(
-                'Sum',
-                { x: k.run('Multiply', { a: seen, b: grad }) },
-                { axis: [0, 1, 2], keepDims: false },
-              ),
-            );
+      const heap = backend as unknown as HeapBackend;
+      const out = allocate(heap, filterShape);
+      const src = heap.typedArrayFromHeap(x) as Float32Array;
+      const grad = heap.typedArrayFromHeap(dy) as Float32Array;
+      const {
+        batch,
+        inHeight: h,
+        inWidth: w,
+        outHeight: oh,
+        outWidth: ow,
+        strideHeight: sh,
+        strideWidth: sw,
+      } = g;
+      const outChannels = channels * multiplier;
+      const acc = new Float64Array(fh * fw * outChannels);
+      for (let i = 0; i < fh; i++) {
+        for (let j = 0; j < fw; j++) {
+          const tap = (i * fw + j) * outChannels;
+          const xOffset = j - g.padLeft;
+          // Output columns whose tap lands inside the image.
+          const first = Math.min(ow, Math.max(0, Math.ceil(-xOffset / sw)));
+          const end = Math.max(first, Math.min(ow, Math.floor((w - 1 - xOffset) / sw) + 1));
+          for (let b = 0; b < batch; b++) {
+            for (let r = 0; r < oh; r++) {
+              const y = r * sh + i - g.padTop;
+              if (y < 0 || y >= h) continue;
+              const xRow = (b * h + y) * w;
+              const gRow = (b * oh + r) * ow;
+              for (let q = first; q < end; q++) {
+                const xi = (xRow + q * sw + xOffset) * channels;
+                const gi = (gRow + q) * outChannels;
+                if (multiplier === 1) {
+                  for (let c = 0; c < channels; c++) acc[tap + c]! += src[xi + c]! * grad[gi + c]!;
+                } else {
+                  for (let c = 0; c < channels; c++) {
+                    const v = src[xi + c]!;
+                    for (let m = 0; m < multiplier; m++)
+                      acc[tap + c * multiplier + m]! += v * grad[gi + c * multiplier + m]!;
+                  }
+                }
+              }
+            }
           }
         }
-        return k.reshape(k.run('Pack', taps, { axis: 0 }), filterShape);
-      });
+      }
+      out.data.set(acc);
+      return out.info;
     },
   };
 }
