@@ -1,0 +1,110 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { StemConv2D } from './stem_conv';
+
+type T = tfl.SymbolicTensor;
+
+/** Options of {@link LayerFactory.conv}. */
+export interface ConvSpec {
+  /** Output channels (ignored when `depthwise`). */
+  filters: number;
+  /** Square kernel side. */
+  kernelSize: number;
+  /** Stride. Default `1`. */
+  strides?: number;
+  /** Depthwise (one filter per channel, PyTorch `groups = channels`). Default `false`. */
+  depthwise?: boolean;
+  /** Add a bias. Default `false` (every conv here is followed by batch norm, except SE's). */
+  useBias?: boolean;
+  /** Activation fused into the conv, e.g. `'sigmoid'`. Default none. */
+  activation?: 'relu' | 'swish' | 'sigmoid';
+}
+
+/**
+ * Builds the layers of the backbones with torchvision's conventions, naming each weighted layer after its
+ * torchvision module path (`layer1.0.conv1`, `features.2.0.block.1.0`) so state dicts map one to one.
+ */
+export class LayerFactory {
+  private seed: number;
+
+  /** @param seed Model seed; weighted layers draw consecutive initialiser seeds from `1000 · seed + 1`. */
+  constructor(seed: number) {
+    // tfjs treats seed 0 as "unseeded" (`seed ? seed : Math.random()`), so the stream never starts at 0.
+    this.seed = 1000 * seed + 1;
+  }
+
+  private kernelInit(): ReturnType<typeof tfl.initializers.varianceScaling> {
+    // torchvision initialises convs with kaiming_normal_(mode='fan_out').
+    return tfl.initializers.varianceScaling({
+      scale: 2,
+      mode: 'fanOut',
+      distribution: 'normal',
+      seed: this.seed++,
+    });
+  }
+
+  /**
+   * A convolution with PyTorch's symmetric padding `(k − 1) / 2`. tfjs `'same'` pads asymmetrically for
+   * stride 2 on even inputs (more on the bottom/right), which shifts every sampled window by one pixel
+   * against PyTorch, so the padding is an explicit zero-padding layer followed by a `'valid'` conv.
+   */
+  conv(x: T, name: string, spec: ConvSpec): T {
+    const pad = (spec.kernelSize - 1) >> 1;
+    const padded =
+      pad > 0 ? (tfl.layers.zeroPadding2d({ padding: pad, name: `${name}.pad` }).apply(x) as T) : x;
+    const common = {
+      kernelSize: spec.kernelSize,
+      strides: spec.strides ?? 1,
+      padding: 'valid' as const,
+      useBias: spec.useBias ?? false,
+      name,
+      ...(spec.activation ? { activation: spec.activation } : {}),
+    };
+    const layer = spec.depthwise
+      ? tfl.layers.depthwiseConv2d({ ...common, depthwiseInitializer: this.kernelInit() })
+      : tfl.layers.conv2d({ ...common, filters: spec.filters, kernelInitializer: this.kernelInit() });
+    return layer.apply(padded) as T;
+  }
+
+  /**
+   * The first convolution, applied to the image: a {@link StemConv2D}, so a training step does not compute
+   * the (unused) gradient of the image. Same padding rule and naming as {@link LayerFactory.conv}.
+   */
+  stem(x: T, name: string, filters: number, kernelSize: number, strides: number): T {
+    const pad = (kernelSize - 1) >> 1;
+    const padded = tfl.layers.zeroPadding2d({ padding: pad, name: `${name}.pad` }).apply(x) as T;
+    return new StemConv2D({ filters, kernelSize, strides, name, kernelInitializer: this.kernelInit() }).apply(
+      padded,
+    ) as T;
+  }
+
+  /** Batch norm with PyTorch's defaults: eps 1e-5, momentum 0.1 (tfjs counts momentum the other way: 0.9). */
+  bn(x: T, name: string): T {
+    return tfl.layers.batchNormalization({ name, epsilon: 1e-5, momentum: 0.9 }).apply(x) as T;
+  }
+
+  /** An activation layer (no weights). */
+  act(x: T, activation: 'relu' | 'swish' | 'sigmoid', name: string): T {
+    return tfl.layers.activation({ activation, name }).apply(x) as T;
+  }
+
+  /** Global average pooling, then dropout when `rate > 0`, then the linear classifier named `name`. */
+  head(x: T, numClasses: number, dropout: number, name: string): T {
+    let h = tfl.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as T;
+    if (dropout > 0) h = tfl.layers.dropout({ rate: dropout, name: 'head.dropout' }).apply(h) as T;
+    // torchvision initialises the classifier from U(−1/√fan_in, 1/√fan_in).
+    const fanIn = h.shape[h.shape.length - 1] as number;
+    const limit = 1 / Math.sqrt(fanIn);
+    return tfl.layers
+      .dense({
+        units: numClasses,
+        name,
+        kernelInitializer: tfl.initializers.randomUniform({
+          minval: -limit,
+          maxval: limit,
+          seed: this.seed++,
+        }),
+        biasInitializer: tfl.initializers.randomUniform({ minval: -limit, maxval: limit, seed: this.seed++ }),
+      })
+      .apply(h) as T;
+  }
+}

@@ -1,0 +1,70 @@
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+
+/** Names accepted by {@link createBackbone}, following timm / torchvision spelling. */
+export type BackboneName = 'resnet18' | 'resnet34' | 'resnet50' | 'efficientnet_b0' | 'efficientnet_b1';
+
+/** Options of {@link createBackbone}. Every field is optional; defaults are the paper's / torchvision's. */
+export interface BackboneOptions {
+  /** Number of output classes of the linear head. Default `2` (real / fake). */
+  numClasses?: number;
+  /**
+   * Square input side in pixels. Default: the architecture's ImageNet size (224; 240 for EfficientNet-B1).
+   * Any size ≥ 32 works: the network ends with global average pooling.
+   */
+  inputSize?: number;
+  /**
+   * Feature maps returned by `forward` under `features`, as a map from tap name to HSIC weight. Default:
+   * the architecture's {@link BackboneInfo.defaultTaps}. Tap names are listed in {@link BackboneInfo.tapPoints}.
+   */
+  taps?: Record<string, number>;
+  /**
+   * Dropout rate before the classifier. Default `0` for ResNet (torchvision has none) and `0.2` for
+   * EfficientNet-B0/B1 (torchvision's value).
+   */
+  dropout?: number;
+  /**
+   * Stochastic-depth (drop-connect) rate of the last EfficientNet block; block i of n uses `rate · i / n`,
+   * as in torchvision. Default `0.2` for EfficientNet; ignored by ResNet.
+   */
+  dropConnectRate?: number;
+  /** Seed of the weight initialisers, for reproducible random weights. Default `0`. */
+  seed?: number;
+}
+
+/** Static description of one registered architecture. */
+export interface BackboneInfo {
+  /** Registry name. */
+  name: BackboneName;
+  /** Default square input size in pixels. */
+  inputSize: number;
+  /** Trainable parameters without the classifier head, as torchvision counts them (BN statistics excluded). */
+  params: number;
+  /** Default taps and their HSIC weights. */
+  defaultTaps: Record<string, number>;
+  /** Every tap name this architecture offers, in forward order. */
+  tapPoints: string[];
+  /** Default dropout before the classifier. */
+  dropout: number;
+  /** Default stochastic-depth rate (0 where the architecture has none). */
+  dropConnectRate: number;
+}
+
+/** What an architecture builder returns: the graph's input, logits and every tap point. */
+export interface BuiltGraph {
+  /** The image input, NHWC. */
+  input: SymbolicTensor;
+  /** Logits, `[N, numClasses]`. */
+  logits: SymbolicTensor;
+  /** Every tap point by name (see {@link BackboneInfo.tapPoints}). */
+  taps: Record<string, SymbolicTensor>;
+}
+
+/** Fully resolved options handed to an architecture builder. */
+export interface ResolvedOptions {
+  numClasses: number;
+  inputSize: number;
+  taps: Record<string, number>;
+  dropout: number;
+  dropConnectRate: number;
+  seed: number;
+}

@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { StemConv2D } from './stem_conv';
+import { StochasticDepth } from './stochastic_depth';
+
+let registered = false;
+
+/**
+ * Registers this package's custom layers with tfjs serialisation, so `tf.loadLayersModel` can rebuild a
+ * saved EfficientNet. Done on demand (by `createBackbone` and `loadDetector`) rather than at import time,
+ * because the package is side-effect free and bundlers may drop an import-time registration.
+ */
+export function registerBackboneLayers(): void {
+  if (registered) return;
+  tf.serialization.registerClass(StochasticDepth);
+  tf.serialization.registerClass(StemConv2D);
+  registered = true;
+}

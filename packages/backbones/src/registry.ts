@@ -1,0 +1,83 @@
+import { buildEfficientNet, EFFICIENTNET_TAP_POINTS } from './efficientnet';
+import type { BackboneInfo, BackboneName, BuiltGraph, ResolvedOptions } from './options';
+import { buildResNet, RESNET_TAP_POINTS } from './resnet';
+
+/** The authors' ResNet taps and weights (stage outputs layer1–3; layer4 and the logits get weight 0). */
+const RESNET_TAPS = { layer1: 0.1, layer2: 0.25, layer3: 0.5 };
+
+/**
+ * EfficientNet taps: the authors published none, so these are the last stage output at each of strides 4,
+ * 8 and 16 (`features.2`: 24 ch, `features.3`: 40 ch, `features.5`: 112 ch), the same depths as ResNet's
+ * layer1–3, with the same weights.
+ */
+const EFFICIENTNET_TAPS = { 'features.2': 0.1, 'features.3': 0.25, 'features.5': 0.5 };
+
+interface Entry {
+  info: BackboneInfo;
+  /** Name of the classifier layer (excluded from partial loads and the backbone parameter count). */
+  head: string;
+  build: (options: ResolvedOptions) => BuiltGraph;
+}
+
+function resnet(
+  name: BackboneName,
+  blocks: [number, number, number, number],
+  bottleneck: boolean,
+  params: number,
+): Entry {
+  return {
+    info: {
+      name,
+      inputSize: 224,
+      params,
+      defaultTaps: RESNET_TAPS,
+      tapPoints: RESNET_TAP_POINTS,
+      dropout: 0,
+      dropConnectRate: 0,
+    },
+    head: 'fc',
+    build: (o) => buildResNet({ blocks, bottleneck }, o, name),
+  };
+}
+
+function efficientnet(name: BackboneName, inputSize: number, depthMult: number, params: number): Entry {
+  return {
+    info: {
+      name,
+      inputSize,
+      params,
+      defaultTaps: EFFICIENTNET_TAPS,
+      tapPoints: EFFICIENTNET_TAP_POINTS,
+      dropout: 0.2,
+      dropConnectRate: 0.2,
+    },
+    head: 'classifier.1',
+    build: (o) => buildEfficientNet({ widthMult: 1, depthMult }, o, name),
+  };
+}
+
+/** Every registered architecture. Parameter counts are torchvision's, minus the 1000-class head. */
+export const REGISTRY: Readonly<Record<BackboneName, Entry>> = {
+  resnet18: resnet('resnet18', [2, 2, 2, 2], false, 11_176_512),
+  resnet34: resnet('resnet34', [3, 4, 6, 3], false, 21_284_672),
+  resnet50: resnet('resnet50', [3, 4, 6, 3], true, 23_508_032),
+  efficientnet_b0: efficientnet('efficientnet_b0', 224, 1.0, 4_007_548),
+  efficientnet_b1: efficientnet('efficientnet_b1', 240, 1.1, 6_513_184),
+};
+
+/**
+ * Lists the registered architectures with their default input size, parameter count (without head) and
+ * default taps.
+ *
+ * @example
+ * ```ts
+ * for (const b of listBackbones()) console.log(b.name, b.inputSize, b.params);
+ * ```
+ */
+export function listBackbones(): BackboneInfo[] {
+  return Object.values(REGISTRY).map((e) => ({
+    ...e.info,
+    defaultTaps: { ...e.info.defaultTaps },
+    tapPoints: [...e.info.tapPoints],
+  }));
+}

@@ -1,0 +1,77 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { LayerFactory } from './layer_factory';
+import type { BuiltGraph, ResolvedOptions } from './options';
+
+type T = tfl.SymbolicTensor;
+
+/** Blocks per stage and block kind of one ResNet depth. */
+export interface ResNetSpec {
+  /** Blocks in layer1..layer4. */
+  blocks: [number, number, number, number];
+  /** Bottleneck (ResNet-50+) or basic (ResNet-18/34) blocks. */
+  bottleneck: boolean;
+}
+
+/** Tap points of every ResNet, in forward order: after the max-pool, and the four stage outputs. */
+export const RESNET_TAP_POINTS = ['stem', 'layer1', 'layer2', 'layer3', 'layer4'];
+
+function block(f: LayerFactory, x: T, name: string, width: number, stride: number, spec: ResNetSpec): T {
+  const out = spec.bottleneck ? width * 4 : width;
+  const inChannels = x.shape[3] as number;
+  let h: T;
+  if (spec.bottleneck) {
+    // v1.5: the stride sits on the 3×3 conv, not on the first 1×1 (torchvision, unlike the original paper).
+    h = f.act(
+      f.bn(f.conv(x, `${name}.conv1`, { filters: width, kernelSize: 1 }), `${name}.bn1`),
+      'relu',
+      `${name}.relu1`,
+    );
+    h = f.act(
+      f.bn(f.conv(h, `${name}.conv2`, { filters: width, kernelSize: 3, strides: stride }), `${name}.bn2`),
+      'relu',
+      `${name}.relu2`,
+    );
+    h = f.bn(f.conv(h, `${name}.conv3`, { filters: out, kernelSize: 1 }), `${name}.bn3`);
+  } else {
+    h = f.act(
+      f.bn(f.conv(x, `${name}.conv1`, { filters: width, kernelSize: 3, strides: stride }), `${name}.bn1`),
+      'relu',
+      `${name}.relu1`,
+    );
+    h = f.bn(f.conv(h, `${name}.conv2`, { filters: width, kernelSize: 3 }), `${name}.bn2`);
+  }
+  const shortcut =
+    stride !== 1 || inChannels !== out
+      ? f.bn(
+          f.conv(x, `${name}.downsample.0`, { filters: out, kernelSize: 1, strides: stride }),
+          `${name}.downsample.1`,
+        )
+      : x;
+  const sum = tfl.layers.add({ name: `${name}.add` }).apply([h, shortcut]) as T;
+  return f.act(sum, 'relu', `${name}.relu`);
+}
+
+/**
+ * Builds a torchvision ResNet (v1.5) graph. Layer names equal torchvision's module paths, so a torchvision
+ * or timm state dict maps onto it without a table.
+ */
+export function buildResNet(spec: ResNetSpec, options: ResolvedOptions, modelName: string): BuiltGraph {
+  const f = new LayerFactory(options.seed);
+  const input = tfl.input({ shape: [options.inputSize, options.inputSize, 3], name: `${modelName}.input` });
+  const taps: Record<string, T> = {};
+  let x = f.act(f.bn(f.stem(input, 'conv1', 64, 7, 2), 'bn1'), 'relu', 'relu');
+  // Zero padding equals PyTorch's −∞ max-pool padding here: the input is post-ReLU (≥ 0) and every window
+  // holds at least one real pixel.
+  x = tfl.layers.zeroPadding2d({ padding: 1, name: 'maxpool.pad' }).apply(x) as T;
+  x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'maxpool' }).apply(x) as T;
+  taps.stem = x;
+  spec.blocks.forEach((count, stage) => {
+    const width = 64 * 2 ** stage;
+    for (let b = 0; b < count; b++) {
+      x = block(f, x, `layer${stage + 1}.${b}`, width, b === 0 && stage > 0 ? 2 : 1, spec);
+    }
+    taps[`layer${stage + 1}`] = x;
+  });
+  const logits = f.head(x, options.numClasses, options.dropout, 'fc');
+  return { input, logits, taps };
+}
