@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { type BackboneName, createBackbone, listBackbones } from '../../packages/backbones/src';
 import {
   assertFitsWasmHeap,
   type BackendRequest,
   estimateTrainingMemory,
   selectBackend,
 } from '../../packages/backend/src';
-import { MODELS } from './models';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,7 +31,13 @@ const requestedBatch = Number(args.batch);
 const steps = Number(args.steps);
 const models = args.models!.split(',');
 for (const m of models)
-  if (!(m in MODELS)) throw new Error(`Unknown model '${m}': expected ${Object.keys(MODELS).join(', ')}.`);
+  if (!listBackbones().some((b) => b.name === m)) {
+    throw new Error(
+      `Unknown model '${m}': expected ${listBackbones()
+        .map((b) => b.name)
+        .join(', ')}.`,
+    );
+  }
 
 // Each model runs in a process of its own: the wasm heap only grows, and one model's peak must not
 // count against the next.
@@ -82,7 +88,8 @@ const rows: Row[] = [];
 const profiles: Record<string, Array<[string, number]>> = {};
 
 for (const name of process.env.QAD_BENCH_ROWS ? [] : models) {
-  const model = MODELS[name]!(size);
+  const backbone = createBackbone(name as BackboneName, { inputSize: size, numClasses: 2 });
+  const model = backbone.model;
   let batch = requestedBatch;
   if (selection.backend === 'wasm') {
     try {
@@ -137,7 +144,7 @@ for (const name of process.env.QAD_BENCH_ROWS ? [] : models) {
   );
   tf.dispose([x, y]);
   optimizer.dispose();
-  model.dispose();
+  backbone.dispose();
 }
 
 if (process.env.QAD_BENCH_ROWS) rows.push(...(JSON.parse(process.env.QAD_BENCH_ROWS) as Row[]));
