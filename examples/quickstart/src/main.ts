@@ -5,6 +5,8 @@ import { makeToyFaces, QUALITIES } from './toy_faces';
 import { predictFake, train } from './train';
 
 const { values } = parseArgs({
+  // `pnpm quickstart -- --steps 60` hands the script a literal '--' before the options.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     steps: { type: 'string', default: '400' },
     seed: { type: 'string', default: '41' },
