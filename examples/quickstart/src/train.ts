@@ -63,6 +63,7 @@ export function train(data: ToyFaces, options: TrainOptions): TinyDetector {
   const variables = detector.variables();
   let order: number[] = [];
   let started = Date.now();
+  let reportedStep = 0;
   for (let step = 1; step <= options.steps; step++) {
     if (order.length < options.batchPerQuality) order = permutation(data.count, random);
     const { x, y } = makeBatch(data, order.splice(0, options.batchPerQuality), random);
@@ -97,9 +98,10 @@ export function train(data: ToyFaces, options: TrainOptions): TinyDetector {
       options.onProgress({
         step,
         loss: lossValue,
-        imagesPerSecond: (Math.min(50, step) * options.batchPerQuality * QUALITIES.length) / seconds,
+        imagesPerSecond: ((step - reportedStep) * options.batchPerQuality * QUALITIES.length) / seconds,
       });
       started = Date.now();
+      reportedStep = step;
     }
   }
   optimizer.dispose();
