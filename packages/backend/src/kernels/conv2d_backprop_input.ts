@@ -9,9 +9,9 @@ const FEW_CHANNELS = 16;
 
 /**
  * `Conv2DBackpropInput` at the speed of the forward pass. Three routes, all on XNNPACK-backed kernels:
- * an unpadded 1×1 stride-1 filter is one GEMM; a strided filter, or one feeding few channels (a stem), is a
- * GEMM `dy · Wᵀ` followed by col2im; everything else is a stride-1 convolution of the output gradient
- * with the filter flipped in space and its channel axes swapped.
+ * an unpadded 1×1 stride-1 filter is one GEMM; a strided filter, or one feeding few channels (a stem), or a
+ * weight-heavy one, is a GEMM `dy · Wᵀ` followed by col2im; everything else (stride 1) is a convolution of
+ * the output gradient with the filter flipped in space and its channel axes swapped.
  */
 export function conv2dBackpropInput(backendName: string): tf.KernelConfig {
   return {
@@ -48,14 +48,13 @@ export function conv2dBackpropInput(backendName: string): tf.KernelConfig {
           return k.adopt(col2imAccumulate(backend as HeapBackend, columns, g));
         });
       }
-      const gradHeight = (g.outHeight - 1) * g.strideHeight + 1;
-      const gradWidth = (g.outWidth - 1) * g.strideWidth + 1;
-      const plan = transposedConvPlan(g, gradHeight, gradWidth);
+      // Stride 1 from here on: strided layers took the GEMM route above.
+      const plan = transposedConvPlan(g, g.outHeight, g.outWidth);
       return composeKernel(backend as tf.KernelBackend, backendName, (k) => {
         const flipped = k.transpose(k.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
         const full = k.run(
           'Conv2D',
-          { x: k.dilateSpatially(dy, g.strideHeight, g.strideWidth), filter: flipped },
+          { x: dy, filter: flipped },
           { strides: [1, 1], pad: plan.paddings, dataFormat: 'NHWC', dilations: [1, 1] },
         );
         return plan.needsCrop ? k.stridedSlice(full, plan.cropBegin, inputShape, [1, 1, 1, 1]) : full;
