@@ -107,3 +107,19 @@ export function transposedConvPlan(
     needsCrop: cropTop > 0 || cropLeft > 0 || outHeight !== g.inHeight || outWidth !== g.inWidth,
   };
 }
+
+/**
+ * The output columns `[first, end)` whose filter tap at column offset `offset` (tap index minus left
+ * padding) lands inside an input row of width `inWidth`, at stride `stride`, out of `outWidth` columns.
+ * Columns outside the range read padding.
+ */
+export function tapColumnRange(
+  offset: number,
+  stride: number,
+  inWidth: number,
+  outWidth: number,
+): [number, number] {
+  const first = Math.min(outWidth, Math.max(0, Math.ceil(-offset / stride)));
+  const end = Math.max(first, Math.min(outWidth, Math.floor((inWidth - 1 - offset) / stride) + 1));
+  return [first, end];
+}

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { ConvGeometry } from './conv_geometry';
+import { type ConvGeometry, tapColumnRange } from './conv_geometry';
 import { allocate, type HeapBackend } from './heap_backend';
 
 /**
@@ -19,19 +19,10 @@ export function im2colTransposed(
   const out = allocate(backend, [fh * fw * channels, positions]);
   const dst = out.data;
   const src = backend.typedArrayFromHeap(channelMajor) as Float32Array;
-  // Output columns whose tap lands inside the image, per filter column j: [first, end).
-  const colFirst = new Int32Array(fw);
-  const colEnd = new Int32Array(fw);
-  for (let j = 0; j < fw; j++) {
-    const offset = j - padLeft;
-    colFirst[j] = Math.min(ow, Math.max(0, Math.ceil(-offset / sw)));
-    colEnd[j] = Math.max(colFirst[j]!, Math.min(ow, Math.floor((w - 1 - offset) / sw) + 1));
-  }
   for (let i = 0; i < fh; i++) {
     for (let j = 0; j < fw; j++) {
-      const first = colFirst[j]!;
-      const end = colEnd[j]!;
       const xOffset = j - padLeft;
+      const [first, end] = tapColumnRange(xOffset, sw, w, ow);
       for (let c = 0; c < channels; c++) {
         let d = ((i * fw + j) * channels + c) * positions;
         for (let b = 0; b < n; b++) {

@@ -91,16 +91,8 @@ export async function selectBackend(
         );
       }
     }
-    case 'cpu': {
-      await load('@tensorflow/tfjs-backend-cpu');
-      if (!(await tf.setBackend('cpu'))) throw new Error("Backend 'cpu' did not initialise.");
-      return {
-        backend: 'cpu',
-        package: '@tensorflow/tfjs-backend-cpu',
-        reason: 'requested (pure JavaScript: the slowest backend, for reference and debugging)',
-        trainingKernels: [],
-      };
-    }
+    case 'cpu':
+      return useCpu(load, 'requested (pure JavaScript: the slowest backend, for reference and debugging)');
     case 'auto': {
       const pkg = await tryNative(load, tried);
       if (pkg !== null) {
@@ -117,20 +109,19 @@ export async function selectBackend(
       } catch (error) {
         tried.push(`@tensorflow/tfjs-backend-wasm unavailable (${firstLine(error)})`);
       }
-      await load('@tensorflow/tfjs-backend-cpu');
-      await tf.setBackend('cpu');
-      return {
-        backend: 'cpu',
-        package: '@tensorflow/tfjs-backend-cpu',
-        reason: `auto: ${tried.join('; ')}; falling back to the pure-JavaScript cpu backend`,
-        trainingKernels: [],
-      };
+      return useCpu(load, `auto: ${tried.join('; ')}; falling back to the pure-JavaScript cpu backend`);
     }
     default:
       throw new Error(
         `Unknown backend '${String(request)}': expected 'auto', 'tensorflow', 'wasm' or 'cpu'.`,
       );
   }
+}
+
+async function useCpu(load: (name: string) => Promise<unknown>, reason: string): Promise<BackendSelection> {
+  await load('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error("Backend 'cpu' did not initialise.");
+  return { backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason, trainingKernels: [] };
 }
 
 function wasmSelection(kernels: string[], why: string): BackendSelection {

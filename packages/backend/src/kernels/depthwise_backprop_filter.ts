@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry } from '../conv_geometry';
+import { convGeometry, tapColumnRange } from '../conv_geometry';
 import { allocate, type HeapBackend } from '../heap_backend';
 import { requireInput } from '../kernel_scope';
 
@@ -39,9 +39,7 @@ export function depthwiseBackpropFilter(backendName: string): tf.KernelConfig {
         for (let j = 0; j < fw; j++) {
           const tap = (i * fw + j) * outChannels;
           const xOffset = j - g.padLeft;
-          // Output columns whose tap lands inside the image.
-          const first = Math.min(ow, Math.max(0, Math.ceil(-xOffset / sw)));
-          const end = Math.max(first, Math.min(ow, Math.floor((w - 1 - xOffset) / sw) + 1));
+          const [first, end] = tapColumnRange(xOffset, sw, w, ow);
           for (let b = 0; b < batch; b++) {
             for (let r = 0; r < oh; r++) {
               const y = r * sh + i - g.padTop;
