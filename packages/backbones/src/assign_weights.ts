@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type WeightLayout, weightSlots } from './weight_slots';
+import type { WeightSlot } from './weight_slots';
 
 /** A tensor read from a weight file, in the file's layout. */
 export interface FileTensor {
@@ -20,7 +20,7 @@ export interface LoadWeightsOptions {
    * 1000-class head, a detector has 2). Default `false`.
    */
   skipHead?: boolean;
-  /** Name of the classifier layer, needed by `skipHead`. Default: `fc` and `classifier.1`. */
+  /** Name of the classifier layer (the model's name for it), needed by `skipHead`. Default: `fc` and `classifier.1`. */
   headLayer?: string;
   /** Ignore file keys matching this (e.g. PyTorch's `num_batches_tracked`). Default: `/num_batches_tracked$/`. */
   ignore?: RegExp;
@@ -44,13 +44,13 @@ function list(title: string, keys: string[]): string {
 }
 
 /**
- * Copies weights from `file` into `model` in one pass, after checking every key and shape. The error
- * lists missing, unexpected and mis-shaped keys at once, naming `fn` and `source`.
+ * Copies weights from `file` into `model`'s `slots` (see `weightSlots`) in one pass, after checking every
+ * key and shape. The error lists missing, unexpected and mis-shaped keys at once, naming `fn` and `source`.
  */
 export function assignWeights(
   model: tfl.LayersModel,
   file: Record<string, FileTensor>,
-  layout: WeightLayout,
+  slots: WeightSlot[],
   options: LoadWeightsOptions,
   fn: string,
   source: string,
@@ -58,9 +58,13 @@ export function assignWeights(
   const strict = options.strict ?? true;
   const heads = options.headLayer !== undefined ? [options.headLayer] : ['fc', 'classifier.1'];
   const ignore = options.ignore ?? /num_batches_tracked$/;
-  const slots = weightSlots(model, layout);
+  // The file may call the head differently (Keras `predictions`, timm `classifier`).
+  const headFileLayers = new Set([
+    ...heads,
+    ...slots.filter((s) => heads.includes(s.layer)).map((s) => s.fileLayer),
+  ]);
   const isHeadKey = (key: string): boolean =>
-    heads.some((h) => key.startsWith(`${h}.`) || key.startsWith(`${h}/`));
+    [...headFileLayers].some((h) => key.startsWith(`${h}.`) || key.startsWith(`${h}/`));
   const report: LoadReport = { loaded: [], missing: [], unexpected: [], skipped: [] };
   const mismatched: string[] = [];
   const used = new Set<string>();

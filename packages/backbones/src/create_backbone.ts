@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { BackboneInfo, BackboneName, BackboneOptions, ResolvedOptions } from './options';
+import type {
+  BackboneInfo,
+  BackboneName,
+  BackboneOptions,
+  BackboneVariant,
+  ResolvedOptions,
+} from './options';
 import { registerBackboneLayers } from './register_layers';
 import { REGISTRY } from './registry';
 import { type BackboneSummary, summarize } from './summary';
@@ -29,6 +35,8 @@ export interface Backbone {
   readonly featureModel: tfl.LayersModel;
   /** Square input size the model was built for. */
   readonly inputSize: number;
+  /** Topology flavour it was built in. */
+  readonly variant: BackboneVariant;
   /** Configured taps with their HSIC weights. */
   readonly taps: Readonly<Record<string, number>>;
   /** Name of the classifier layer (`fc` or `classifier.1`), left out by partial weight loads. */
@@ -76,6 +84,26 @@ function resolve(name: BackboneName, info: BackboneInfo, options: BackboneOption
   if (!Number.isInteger(seed) || seed < 0) {
     throw new Error(`Argument 'options.seed' passed to '${fn}' must be a non-negative integer, got ${seed}.`);
   }
+  const variant = options.variant ?? 'torchvision';
+  if (!info.variants.includes(variant)) {
+    throw new Error(
+      `Argument 'options.variant' passed to '${fn}' must be one of ${info.variants.join(', ')} for ${name}, ` +
+        `got '${variant}'` +
+        (variant === 'keras' ? ' (keras.applications has no such model).' : '.'),
+    );
+  }
+  const widthMultiplier = options.widthMultiplier ?? 1;
+  if (!(Number.isFinite(widthMultiplier) && widthMultiplier > 0 && widthMultiplier <= 4)) {
+    throw new Error(
+      `Argument 'options.widthMultiplier' passed to '${fn}' must be in (0, 4], got ${widthMultiplier}.`,
+    );
+  }
+  if (widthMultiplier !== 1 && !name.startsWith('resnet')) {
+    throw new Error(
+      `Argument 'options.widthMultiplier' passed to '${fn}' is only supported by the ResNets; ${name} has ` +
+        'its own width multiplier (efficientnet_b0 → b1).',
+    );
+  }
   return {
     numClasses,
     inputSize,
@@ -83,6 +111,8 @@ function resolve(name: BackboneName, info: BackboneInfo, options: BackboneOption
     dropout: rate('dropout'),
     dropConnectRate: rate('dropConnectRate'),
     seed,
+    variant,
+    widthMultiplier,
   };
 }
 
@@ -123,6 +153,7 @@ export function createBackbone(name: BackboneName, options: BackboneOptions = {}
     model,
     featureModel,
     inputSize: resolved.inputSize,
+    variant: resolved.variant,
     taps: resolved.taps,
     headLayer: entry.head,
     info: entry.info,

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { LayerFactory } from './layer_factory';
+import { LayerFactory, type LayerStyle, TORCH_STYLE } from './layer_factory';
 import type { BuiltGraph, ResolvedOptions } from './options';
 import { StochasticDepth } from './stochastic_depth';
 
@@ -12,6 +12,9 @@ export interface EfficientNetSpec {
   /** Block-count multiplier: 1.0 for B0, 1.1 for B1. */
   depthMult: number;
 }
+
+/** keras.applications EfficientNet: Keras BN defaults (eps 1e-3, momentum 0.99), TF `'same'` padding. */
+const KERAS_EFFICIENTNET_STYLE: LayerStyle = { bnEpsilon: 1e-3, bnMomentum: 0.99, tfSamePadding: true };
 
 /** `[expandRatio, kernel, stride, inChannels, outChannels, numLayers]` of the seven B0 stages. */
 const B0_STAGES: ReadonlyArray<readonly [number, number, number, number, number, number]> = [
@@ -103,14 +106,20 @@ function mbConv(f: LayerFactory, x: T, name: string, c: MbConv): T {
 
 /**
  * Builds a torchvision EfficientNet (B0–B4 family: BN eps 1e-5, momentum 0.1, SE with SiLU/sigmoid, linear
- * stochastic-depth schedule). Layer names equal torchvision's module paths.
+ * stochastic-depth schedule). Layer names equal torchvision's module paths. With `options.variant ===
+ * 'keras'`, keras.applications' flavour of the same network: stride-2 convs padded as TensorFlow's
+ * `'same'` (lopsided on even inputs) and BN eps 1e-3; the rest (block layout, SE sizing, drop-connect
+ * schedule, dropout) is the same in both.
  */
 export function buildEfficientNet(
   spec: EfficientNetSpec,
   options: ResolvedOptions,
   modelName: string,
 ): BuiltGraph {
-  const f = new LayerFactory(options.seed);
+  const f = new LayerFactory(
+    options.seed,
+    options.variant === 'keras' ? KERAS_EFFICIENTNET_STYLE : TORCH_STYLE,
+  );
   const input = tfl.input({ shape: [options.inputSize, options.inputSize, 3], name: `${modelName}.input` });
   const taps: Record<string, T> = {};
   const stages = B0_STAGES.map(([expand, kernel, stride, cin, cout, n]) => ({

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { atomicWrite } from './atomic_write';
+import { atomicWrite, readBytes, requireNode } from './node_fs';
 
 /** Options of {@link fileSystem}. */
 export interface FileSystemOptions {
@@ -13,20 +11,30 @@ function toArrayBuffer(data: tf.io.WeightData): ArrayBuffer {
   return Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
 }
 
+/** `model.json` path and directory of a `fileSystem` location (plain string work: no `node:path` import). */
+function locate(path: string): { modelPath: string; dir: string } {
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const modelPath = path.endsWith('.json') ? path : `${trimmed}/model.json`;
+  const cut = Math.max(modelPath.lastIndexOf('/'), modelPath.lastIndexOf('\\'));
+  return { modelPath, dir: cut < 0 ? '.' : modelPath.slice(0, cut) || '/' };
+}
+
 /**
  * A tfjs IOHandler over the Node file system, for `model.save(fileSystem(dir))` and
  * `tf.loadLayersModel(fileSystem(dir))`, where tfjs-node (and its `file://`) is not installed.
  *
  * `path` is a directory (it gets `model.json` and one weight shard) or a path ending in `.json`. Saving writes
  * the shard, then `model.json`, each through a temporary file and a rename: a crash leaves either the old
- * model or the complete new one. Loading reads every shard that `model.json` lists.
+ * model or the complete new one. Loading reads every shard that `model.json` lists. `node:fs` is imported
+ * when the handler is used, not when this module loads, so browser bundles do not need it.
  */
 export function fileSystem(path: string, options: FileSystemOptions = {}): tf.io.IOHandler {
-  const modelPath = path.endsWith('.json') ? path : join(path, 'model.json');
-  const dir = dirname(modelPath);
+  const { modelPath, dir } = locate(path);
+  const join = (p: string) => `${dir}/${p.replace(/^\.\//, '')}`;
   const weightsFile = options.weightsFile ?? 'weights.bin';
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      requireNode('fileSystem.save', modelPath);
       if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
         throw new Error(
           `'fileSystem.save' writes JSON topologies only; ${modelPath} was given none or a binary one.`,
@@ -34,7 +42,7 @@ export function fileSystem(path: string, options: FileSystemOptions = {}): tf.io
       }
       const weightData =
         artifacts.weightData === undefined ? new ArrayBuffer(0) : toArrayBuffer(artifacts.weightData);
-      await atomicWrite(join(dir, weightsFile), new Uint8Array(weightData));
+      await atomicWrite(join(weightsFile), new Uint8Array(weightData));
       const json: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [`./${weightsFile}`], weights: artifacts.weightSpecs ?? [] }],
@@ -49,8 +57,9 @@ export function fileSystem(path: string, options: FileSystemOptions = {}): tf.io
     },
     async load(): Promise<tf.io.ModelArtifacts> {
       let json: tf.io.ModelJSON;
+      const text = new TextDecoder().decode(await readBytes(modelPath, 'fileSystem.load'));
       try {
-        json = JSON.parse(await readFile(modelPath, 'utf8'));
+        json = JSON.parse(text);
       } catch (error) {
         throw new Error(`'fileSystem.load' cannot read ${modelPath}: ${(error as Error).message}`);
       }
@@ -65,9 +74,9 @@ export function fileSystem(path: string, options: FileSystemOptions = {}): tf.io
         for (const group of manifest) {
           specs.push(...group.weights);
           for (const p of group.paths) {
-            const file = join(dir, p);
-            const bytes = await readFile(file).catch((error: Error) => {
-              throw new Error(`'fileSystem.load' cannot read weight shard ${file}: ${error.message}`);
+            const file = join(p);
+            const bytes = await readBytes(file, 'fileSystem.load').catch((error: Error) => {
+              throw new Error(error.message.replace('cannot read', 'cannot read weight shard'));
             });
             buffers.push(
               bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,

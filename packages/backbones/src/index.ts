@@ -1,5 +1,4 @@
 export type { FileTensor, LoadReport, LoadWeightsOptions } from './assign_weights';
-export { atomicWrite } from './atomic_write';
 export {
   type Backbone,
   createBackbone,
@@ -8,8 +7,23 @@ export {
 } from './create_backbone';
 export { loadDetector, saveDetector } from './detector_io';
 export { type FileSystemOptions, fileSystem } from './file_system_io';
-export { loadSafetensorsWeights, loadTfjsWeights } from './load_weights';
-export type { BackboneInfo, BackboneName, BackboneOptions } from './options';
+export {
+  type KerasLayerWeights,
+  type KerasWeight,
+  type KerasWeightFile,
+  parseKerasWeights,
+} from './keras_h5';
+export {
+  encodeKerasWeights,
+  exportKerasWeights,
+  type KerasLoadReport,
+  loadKerasWeights,
+} from './keras_weights';
+export type { LayerNaming, TorchNaming } from './layer_names';
+export { loadSafetensorsWeights, loadTfjsWeights, type SafetensorsLoadOptions } from './load_weights';
+export { type ModelLocation, resolveLocation } from './model_location';
+export { atomicWrite } from './node_fs';
+export type { BackboneInfo, BackboneName, BackboneOptions, BackboneVariant } from './options';
 export { registerBackboneLayers } from './register_layers';
 export { listBackbones } from './registry';
 export {
@@ -25,4 +39,4 @@ export {
 export { StemConv2D, type StemConv2DArgs } from './stem_conv';
 export { StochasticDepth, type StochasticDepthArgs } from './stochastic_depth';
 export type { BackboneSummary } from './summary';
-export { exportWeights, type WeightLayout } from './weight_slots';
+export { exportWeights, type WeightLayout, type WeightNamingOptions } from './weight_slots';

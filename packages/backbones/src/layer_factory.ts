@@ -19,17 +19,57 @@ export interface ConvSpec {
   activation?: 'relu' | 'swish' | 'sigmoid';
 }
 
+/** Framework conventions a {@link LayerFactory} follows. */
+export interface LayerStyle {
+  /** Batch-norm epsilon: PyTorch 1e-5, Keras ResNet 1.001e-5, Keras EfficientNet 1e-3. */
+  bnEpsilon: number;
+  /** Batch-norm momentum in tfjs's convention (weight of the old moving value): PyTorch 0.1 → 0.9. */
+  bnMomentum: number;
+  /**
+   * Pad stride-2 convs (k > 1) as TensorFlow's `'same'` / keras.applications' `correct_pad` do: on an even
+   * input `k//2 − 1` before and `k//2` after. `false` pads `(k − 1) / 2` on both sides, as PyTorch.
+   */
+  tfSamePadding: boolean;
+}
+
+/** torchvision's conventions. */
+export const TORCH_STYLE: LayerStyle = { bnEpsilon: 1e-5, bnMomentum: 0.9, tfSamePadding: false };
+
+type Padding = number | [[number, number], [number, number]];
+
 /**
- * Builds the layers of the backbones with torchvision's conventions, naming each weighted layer after its
- * torchvision module path (`layer1.0.conv1`, `features.2.0.block.1.0`) so state dicts map one to one.
+ * Builds the layers of the backbones with torchvision's conventions (or Keras's, see {@link LayerStyle}),
+ * naming each weighted layer after its torchvision module path (`layer1.0.conv1`, `features.2.0.block.1.0`)
+ * so state dicts map one to one.
  */
 export class LayerFactory {
   private seed: number;
+  private readonly style: LayerStyle;
 
-  /** @param seed Model seed; weighted layers draw consecutive initialiser seeds from `1000 · seed + 1`. */
-  constructor(seed: number) {
+  /**
+   * @param seed Model seed; weighted layers draw consecutive initialiser seeds from `1000 · seed + 1`.
+   * @param style Padding and batch-norm conventions. Default torchvision's.
+   */
+  constructor(seed: number, style: LayerStyle = TORCH_STYLE) {
     // tfjs treats seed 0 as "unseeded" (`seed ? seed : Math.random()`), so the stream never starts at 0.
     this.seed = 1000 * seed + 1;
+    this.style = style;
+  }
+
+  /** Zero padding before a `'valid'` conv of kernel `k` and stride `s` on `x`; 0 for none. */
+  private padding(x: T, k: number, s: number): Padding {
+    const pad = (k - 1) >> 1;
+    if (!this.style.tfSamePadding || s === 1 || k === 1) return pad;
+    // keras.applications' correct_pad: only an even side gets the lopsided padding.
+    const side = (d: number | null): [number, number] =>
+      d !== null && d % 2 === 0 ? [(k >> 1) - 1, k >> 1] : [k >> 1, k >> 1];
+    return [side(x.shape[1] as number | null), side(x.shape[2] as number | null)];
+  }
+
+  private pad(x: T, k: number, s: number, name: string): T {
+    const padding = this.padding(x, k, s);
+    if (padding === 0) return x;
+    return tfl.layers.zeroPadding2d({ padding, name: `${name}.pad` }).apply(x) as T;
   }
 
   private kernelInit(): ReturnType<typeof tfl.initializers.varianceScaling> {
@@ -45,12 +85,11 @@ export class LayerFactory {
   /**
    * A convolution with PyTorch's symmetric padding `(k − 1) / 2`. tfjs `'same'` pads asymmetrically for
    * stride 2 on even inputs (more on the bottom/right), which shifts every sampled window by one pixel
-   * against PyTorch, so the padding is an explicit zero-padding layer followed by a `'valid'` conv.
+   * against PyTorch, so the padding is an explicit zero-padding layer followed by a `'valid'` conv (with
+   * {@link LayerStyle.tfSamePadding}, that layer pads as `'same'` does instead).
    */
   conv(x: T, name: string, spec: ConvSpec): T {
-    const pad = (spec.kernelSize - 1) >> 1;
-    const padded =
-      pad > 0 ? (tfl.layers.zeroPadding2d({ padding: pad, name: `${name}.pad` }).apply(x) as T) : x;
+    const padded = this.pad(x, spec.kernelSize, spec.strides ?? 1, name);
     const common = {
       kernelSize: spec.kernelSize,
       strides: spec.strides ?? 1,
@@ -70,16 +109,20 @@ export class LayerFactory {
    * the (unused) gradient of the image. Same padding rule and naming as {@link LayerFactory.conv}.
    */
   stem(x: T, name: string, filters: number, kernelSize: number, strides: number): T {
-    const pad = (kernelSize - 1) >> 1;
-    const padded = tfl.layers.zeroPadding2d({ padding: pad, name: `${name}.pad` }).apply(x) as T;
+    const padded = this.pad(x, kernelSize, strides, name);
     return new StemConv2D({ filters, kernelSize, strides, name, kernelInitializer: this.kernelInit() }).apply(
       padded,
     ) as T;
   }
 
-  /** Batch norm with PyTorch's defaults: eps 1e-5, momentum 0.1 (tfjs counts momentum the other way: 0.9). */
+  /**
+   * Batch norm with the style's epsilon and momentum (PyTorch's: eps 1e-5, momentum 0.1, which tfjs counts
+   * the other way: 0.9).
+   */
   bn(x: T, name: string): T {
-    return tfl.layers.batchNormalization({ name, epsilon: 1e-5, momentum: 0.9 }).apply(x) as T;
+    return tfl.layers
+      .batchNormalization({ name, epsilon: this.style.bnEpsilon, momentum: this.style.bnMomentum })
+      .apply(x) as T;
   }
 
   /** An activation layer (no weights). */

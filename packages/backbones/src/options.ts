@@ -3,6 +3,14 @@ import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 /** Names accepted by {@link createBackbone}, following timm / torchvision spelling. */
 export type BackboneName = 'resnet18' | 'resnet34' | 'resnet50' | 'efficientnet_b0' | 'efficientnet_b1';
 
+/**
+ * Topology flavour of a backbone. `'torchvision'` is the PyTorch layout (ResNet v1.5, symmetric padding,
+ * BN eps 1e-5). `'keras'` is keras.applications' layout, for Keras `.h5` weights to reproduce Keras's
+ * outputs: ResNet-50 v1 (stride on the first 1×1 conv of a stage, BN eps 1.001e-5) and EfficientNet with
+ * TensorFlow's asymmetric padding of stride-2 convs and BN eps 1e-3. Layer names stay torchvision's either way.
+ */
+export type BackboneVariant = 'torchvision' | 'keras';
+
 /** Options of {@link createBackbone}. Every field is optional; defaults are the paper's / torchvision's. */
 export interface BackboneOptions {
   /** Number of output classes of the linear head. Default `2` (real / fake). */
@@ -29,6 +37,17 @@ export interface BackboneOptions {
   dropConnectRate?: number;
   /** Seed of the weight initialisers, for reproducible random weights. Default `0`. */
   seed?: number;
+  /**
+   * Topology flavour, see {@link BackboneVariant}. Default `'torchvision'`. `'keras'` exists for the
+   * architectures keras.applications has: `resnet50`, `efficientnet_b0`, `efficientnet_b1`.
+   */
+  variant?: BackboneVariant;
+  /**
+   * ResNet only: multiplies the channel count of every layer (stem 64·m, stage widths 64·m·2ⁱ, rounded, at
+   * least 8). Default `1`, the published architecture; pretrained weights need 1. Smaller values (e.g.
+   * `0.25`, ~1/16 of the compute) make quick experiments from scratch possible on a CPU.
+   */
+  widthMultiplier?: number;
 }
 
 /** Static description of one registered architecture. */
@@ -47,6 +66,8 @@ export interface BackboneInfo {
   dropout: number;
   /** Default stochastic-depth rate (0 where the architecture has none). */
   dropConnectRate: number;
+  /** Topology flavours this architecture can be built in (`'keras'` only where keras.applications has it). */
+  variants: BackboneVariant[];
 }
 
 /** What an architecture builder returns: the graph's input, logits and every tap point. */
@@ -67,4 +88,6 @@ export interface ResolvedOptions {
   dropout: number;
   dropConnectRate: number;
   seed: number;
+  variant: BackboneVariant;
+  widthMultiplier: number;
 }

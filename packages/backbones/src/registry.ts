@@ -1,5 +1,5 @@
 import { buildEfficientNet, EFFICIENTNET_TAP_POINTS } from './efficientnet';
-import type { BackboneInfo, BackboneName, BuiltGraph, ResolvedOptions } from './options';
+import type { BackboneInfo, BackboneName, BackboneVariant, BuiltGraph, ResolvedOptions } from './options';
 import { buildResNet, RESNET_TAP_POINTS } from './resnet';
 
 /** The authors' ResNet taps and weights (stage outputs layer1–3; layer4 and the logits get weight 0). */
@@ -34,6 +34,8 @@ function resnet(
       tapPoints: RESNET_TAP_POINTS,
       dropout: 0,
       dropConnectRate: 0,
+      // keras.applications has ResNet-50 but no ResNet-18/34.
+      variants: bottleneck ? ['torchvision', 'keras'] : ['torchvision'],
     },
     head: 'fc',
     build: (o) => buildResNet({ blocks, bottleneck }, o, name),
@@ -50,6 +52,7 @@ function efficientnet(name: BackboneName, inputSize: number, depthMult: number, 
       tapPoints: EFFICIENTNET_TAP_POINTS,
       dropout: 0.2,
       dropConnectRate: 0.2,
+      variants: ['torchvision', 'keras'],
     },
     head: 'classifier.1',
     build: (o) => buildEfficientNet({ widthMult: 1, depthMult }, o, name),
@@ -79,5 +82,6 @@ export function listBackbones(): BackboneInfo[] {
     ...e.info,
     defaultTaps: { ...e.info.defaultTaps },
     tapPoints: [...e.info.tapPoints],
+    variants: [...e.info.variants] as BackboneVariant[],
   }));
 }

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { atomicWrite } from './atomic_write';
+import { atomicWrite, readBytes } from './node_fs';
 
 /** Element types of the safetensors format that this reader understands. */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -33,7 +32,8 @@ const BYTES: Record<SafetensorsDtype, number> = {
   BOOL: 1,
 };
 
-function halfToFloat(h: number): number {
+/** IEEE half-precision bits → number. */
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;
@@ -134,7 +134,7 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
 
 /** Reads and parses a `.safetensors` file; errors name the file. */
 export async function readSafetensors(path: string): Promise<SafetensorsContents> {
-  return parseSafetensors(new Uint8Array(await readFile(path)), path);
+  return parseSafetensors(await readBytes(path, 'readSafetensors'), path);
 }
 
 /** A float32 tensor to write. */

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { type BackboneName, createBackbone, listBackbones } from '../src';
 
@@ -76,6 +77,93 @@ describe('registry', () => {
     net.dispose();
   });
 
+  it("variant 'keras': same parameters, v1 stride placement, TF 'same' padding, Keras BN epsilons", () => {
+    expect(listBackbones().map((b) => [b.name, b.variants])).toEqual([
+      ['resnet18', ['torchvision']],
+      ['resnet34', ['torchvision']],
+      ['resnet50', ['torchvision', 'keras']],
+      ['efficientnet_b0', ['torchvision', 'keras']],
+      ['efficientnet_b1', ['torchvision', 'keras']],
+    ]);
+    const config = (net: ReturnType<typeof createBackbone>, layer: string) =>
+      net.model.getLayer(layer).getConfig();
+    const v1 = createBackbone('resnet50', { inputSize: 64, variant: 'keras' });
+    const v15 = createBackbone('resnet50', { inputSize: 64 });
+    expect([v1.variant, v15.variant]).toEqual(['keras', 'torchvision']);
+    expect(v1.summary().backboneParams).toBe(v15.summary().backboneParams);
+    // keras.applications ResNet50: the stage's first 1×1 conv strides; torchvision: the 3×3.
+    for (const [net, conv1, conv2] of [
+      [v1, [2, 2], [1, 1]],
+      [v15, [1, 1], [2, 2]],
+    ] as const) {
+      expect(config(net, 'layer2.0.conv1').strides).toEqual(conv1);
+      expect(config(net, 'layer2.0.conv2').strides).toEqual(conv2);
+      expect(config(net, 'layer1.0.conv1').strides).toEqual([1, 1]);
+      expect(config(net, 'layer2.0.downsample.0').strides).toEqual([2, 2]);
+    }
+    expect(config(v1, 'layer3.1.bn2').epsilon).toBe(1.001e-5);
+    expect(config(v15, 'layer3.1.bn2').epsilon).toBe(1e-5);
+    // The stride halves the same map in both: identical output shapes.
+    expect(v1.featureModel.outputs.map((o) => o.shape)).toEqual(v15.featureModel.outputs.map((o) => o.shape));
+    v1.dispose();
+    v15.dispose();
+    // EfficientNet: correct_pad on even inputs (k//2 − 1 before, k//2 after), symmetric on odd ones and stride 1.
+    for (const [size, pads] of [
+      [
+        64,
+        {
+          'features.0.0.pad': [
+            [0, 1],
+            [0, 1],
+          ],
+          'features.2.0.block.1.0.pad': [
+            [0, 1],
+            [0, 1],
+          ],
+          'features.3.0.block.1.0.pad': [
+            [1, 2],
+            [1, 2],
+          ],
+          'features.3.1.block.1.0.pad': [
+            [2, 2],
+            [2, 2],
+          ],
+        },
+      ],
+      [
+        66,
+        {
+          'features.0.0.pad': [
+            [0, 1],
+            [0, 1],
+          ],
+          'features.2.0.block.1.0.pad': [
+            [1, 1],
+            [1, 1],
+          ],
+        },
+      ],
+    ] as const) {
+      const keras = createBackbone('efficientnet_b0', { inputSize: size, variant: 'keras' });
+      const torch = createBackbone('efficientnet_b0', { inputSize: size });
+      for (const [layer, padding] of Object.entries(pads)) {
+        expect(config(keras, layer).padding, `${size} ${layer}`).toEqual(padding);
+      }
+      expect(config(torch, 'features.0.0.pad').padding).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
+      expect(config(keras, 'features.5.0.block.1.1').epsilon).toBe(1e-3);
+      expect(config(torch, 'features.5.0.block.1.1').epsilon).toBe(1e-5);
+      expect(keras.summary().backboneParams).toBe(4_007_548);
+      expect(keras.featureModel.outputs.map((o) => o.shape)).toEqual(
+        torch.featureModel.outputs.map((o) => o.shape),
+      );
+      keras.dispose();
+      torch.dispose();
+    }
+  });
+
   it('rejects bad arguments, naming the argument and the function', () => {
     expect(() => createBackbone('resnet101' as BackboneName)).toThrow(
       /Argument 'name' passed to 'createBackbone'/,
@@ -89,5 +177,44 @@ describe('registry', () => {
     );
     expect(() => createBackbone('efficientnet_b0', { dropout: 1 })).toThrow(/'options.dropout'/);
     expect(() => createBackbone('resnet18', { seed: -1 })).toThrow(/'options.seed'/);
+    expect(() => createBackbone('resnet34', { variant: 'keras' })).toThrow(
+      /'options.variant' passed to 'createBackbone' must be one of torchvision for resnet34, got 'keras'/,
+    );
+  });
+});
+
+describe('widthMultiplier', () => {
+  /** ResNet-18 parameters without the head for stage widths w·[1, 2, 4, 8] and stem width w, counted by hand. */
+  function resnet18Params(w: number): number {
+    const bn = (c: number) => 2 * c;
+    let total = 3 * 7 * 7 * w + bn(w);
+    let cin = w;
+    for (let stage = 0; stage < 4; stage++) {
+      const c = w * 2 ** stage;
+      for (let b = 0; b < 2; b++) {
+        total += cin * 9 * c + bn(c) + c * 9 * c + bn(c);
+        if (cin !== c) total += cin * c + bn(c); // 1×1 downsample of the first block of stages 2–4
+        cin = c;
+      }
+    }
+    return total;
+  }
+
+  it('scales every ResNet layer (hand-counted parameters) and keeps the published model at 1', () => {
+    expect(resnet18Params(64)).toBe(createBackbone('resnet18', { inputSize: 32 }).summary().backboneParams);
+    const narrow = createBackbone('resnet18', { inputSize: 64, widthMultiplier: 0.25 });
+    expect(narrow.summary().backboneParams).toBe(resnet18Params(16));
+    const { logits, features } = narrow.forward(tf.zeros([1, 64, 64, 3]));
+    expect(features.layer3!.shape).toEqual([1, 4, 4, 64]);
+    tf.dispose([logits, ...Object.values(features)]);
+  });
+
+  it('is refused outside (0, 4] and for EfficientNet', () => {
+    expect(() => createBackbone('resnet18', { widthMultiplier: 0 })).toThrow(
+      "Argument 'options.widthMultiplier' passed to 'createBackbone' must be in (0, 4], got 0.",
+    );
+    expect(() => createBackbone('efficientnet_b0', { widthMultiplier: 0.5 })).toThrow(
+      /only supported by the ResNets/,
+    );
   });
 });
