@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Writes `data` to `path` through a temporary file in the same directory and a rename, so a crash or a full
+ * disk never leaves a half-written file under the final name (rename is atomic on POSIX).
+ */
+export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Names of the plain files in `dir` (not recursive); `undefined` when the folder does not exist. */
+export async function listFiles(dir: string): Promise<string[] | undefined> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Names of the sub-folders of `dir`; `undefined` when the folder does not exist. */
+export async function listDirs(dir: string): Promise<string[] | undefined> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** The file name without its last extension (`071_054.mp4` → `071_054`). */
+export function stem(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** Lower-cased last extension with its dot (`A.MP4` → `.mp4`), or `''`. */
+export function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
+/** Code-point order, so that indexes do not depend on the locale. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `raw`, `c23`, `c40` first (the paper's order), then any other quality name in code-point order. */
+export function byQuality(a: string, b: string): number {
+  const order = ['raw', 'c23', 'c40'];
+  const ia = order.indexOf(a);
+  const ib = order.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
+  return byCodePoint(a, b);
+}

@@ -1,0 +1,3 @@
+export type { FrameInfo, FrameTransform } from './load_frame';
+export { PairedLoader, type PairedLoaderOptions, type PairedLoaderState } from './paired_loader';
+export { type BatchPlan, type PlanEpochOptions, planEpoch } from './plan_epoch';

@@ -1,0 +1,49 @@
+import type { Rng } from '../random';
+import type { Quality } from '../types';
+
+/** The random decisions of one batch, drawn before any image is decoded. */
+export interface BatchPlan {
+  /** Indices into the split of the batch's samples, in block order. */
+  readonly samples: readonly number[];
+  /** Whether sample `j` is mirrored — one draw shared by all its qualities. */
+  readonly flips: readonly boolean[];
+  /** Quality of each block, in block order. */
+  readonly qualities: readonly Quality[];
+}
+
+/** Options of {@link planEpoch}. */
+export interface PlanEpochOptions {
+  readonly numSamples: number;
+  readonly batchSize: number;
+  readonly qualities: readonly Quality[];
+  readonly shuffle: boolean;
+  readonly shuffleQualities: boolean;
+  readonly flipProbability: number;
+  readonly dropLast: boolean;
+}
+
+/**
+ * Draws every random decision of one epoch from `rng`, in a fixed order: the sample permutation (when
+ * shuffling), then per batch `B` flip draws and, when shuffling qualities, one shuffle of the `M`
+ * qualities. The number of values consumed depends only on the options, so replaying a plan from the
+ * generator's state at the start of the epoch reproduces it exactly — this is what makes resume cheap.
+ */
+export function planEpoch(rng: Rng, options: PlanEpochOptions): BatchPlan[] {
+  const { numSamples, batchSize, qualities } = options;
+  const indices = Array.from({ length: numSamples }, (_, i) => i);
+  const order = options.shuffle ? rng.shuffle(indices) : indices;
+  const batches: BatchPlan[] = [];
+  for (let start = 0; start < numSamples; start += batchSize) {
+    const samples = order.slice(start, start + batchSize);
+    if (samples.length < batchSize && options.dropLast) break;
+    const flips = samples.map(() => rng.chance(options.flipProbability));
+    const blockOrder = options.shuffleQualities ? rng.shuffle(qualities) : qualities.slice();
+    batches.push({ samples, flips, qualities: blockOrder });
+  }
+  return batches;
+}
+
+/** Number of batches {@link planEpoch} makes per epoch. */
+export function batchesPerEpoch(numSamples: number, batchSize: number, dropLast: boolean): number {
+  return dropLast ? Math.floor(numSamples / batchSize) : Math.ceil(numSamples / batchSize);
+}
