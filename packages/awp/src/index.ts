@@ -1,5 +1,6 @@
 export { AdversarialWeightPerturbation } from './adversarial_weight_perturbation';
 export { crossEntropyAscent, meanCrossEntropy } from './cross_entropy';
+export { freeTapeOnThrow } from './free_tape_on_throw';
 export type { AwpOptions, WeightSelector } from './options';
 export type { Perturbation, PerturbationEntry, PerturbationNorm } from './perturbation';
 export { klAscent, type QualityKlOptions, qualityKlDivergence } from './quality_kl';

@@ -1,0 +1,132 @@
+import type { Quality } from '@qad/data-jpeg-aug';
+import { accuracy, aggregateVideos, averagePrecision, eer, rocAuc } from '@qad/metrics';
+import * as tf from '@tensorflow/tfjs-core';
+import type { EvalSource } from './sources';
+import type { TrainableBackbone } from './trainable';
+
+/** Frame-level predictions of one quality. */
+export interface QualityPredictions {
+  /** Probability of fake (softmax of class 1) per frame. */
+  scores: Float32Array;
+  labels: number[];
+  videos: string[];
+}
+
+/** Metrics of one quality (fractions, not percentages). `undefined` where a metric is undefined (one class). */
+export interface QualityMetrics {
+  frames: number;
+  videos: number;
+  /** Frame-level ROC AUC. */
+  auc: number | undefined;
+  /** Frame-level accuracy at threshold 0.5. */
+  accuracy: number;
+  /** Frame-level equal error rate. */
+  eer: number | undefined;
+  /** Frame-level average precision. */
+  ap: number | undefined;
+  /** Video-level ROC AUC (mean of frame scores per video). */
+  videoAuc: number | undefined;
+  /** Video-level accuracy at 0.5. */
+  videoAccuracy: number;
+}
+
+/** Per-quality metrics and their mean over qualities (the paper's "Avg"). */
+export interface Evaluation {
+  perQuality: Record<string, QualityMetrics>;
+  average: Omit<QualityMetrics, 'frames' | 'videos'>;
+  /** Every quality's frames pooled (what the authors select checkpoints by). */
+  pooled: { accuracy: number; auc: number | undefined };
+}
+
+/** Runs the model in inference mode over every quality of `source`. Leaves no tensors behind. */
+export async function predict(
+  backbone: TrainableBackbone,
+  source: EvalSource,
+): Promise<Record<string, QualityPredictions>> {
+  const out: Record<string, QualityPredictions> = {};
+  for (const quality of source.qualities) {
+    const scores: number[] = [];
+    const labels: number[] = [];
+    const videos: string[] = [];
+    for await (const batch of source.batches(quality as Quality)) {
+      try {
+        const p = tf.tidy(() =>
+          tf.slice(tf.softmax(backbone.forward(batch.images, { training: false }).logits), [0, 1], [-1, 1]),
+        );
+        const values = await p.data();
+        p.dispose();
+        scores.push(...values);
+        labels.push(...batch.labels);
+        videos.push(...batch.videos);
+      } finally {
+        batch.dispose();
+      }
+    }
+    out[quality] = { scores: Float32Array.from(scores), labels, videos };
+  }
+  return out;
+}
+
+function defined(f: () => number): number | undefined {
+  try {
+    const v = f();
+    return Number.isFinite(v) ? v : undefined;
+  } catch {
+    // AUC, EER and AP are undefined when only one class is present.
+    return undefined;
+  }
+}
+
+/** Metrics of one quality's predictions. */
+export function qualityMetrics(p: QualityPredictions): QualityMetrics {
+  const video = aggregateVideos(p.videos, p.labels, p.scores);
+  return {
+    frames: p.labels.length,
+    videos: video.ids.length,
+    auc: defined(() => rocAuc(p.labels, p.scores)),
+    accuracy: accuracy(p.labels, p.scores, 0.5),
+    eer: defined(() => eer(p.labels, p.scores).eer),
+    ap: defined(() => averagePrecision(p.labels, p.scores)),
+    videoAuc: defined(() => rocAuc(video.labels, video.scores)),
+    videoAccuracy: accuracy(video.labels, video.scores, 0.5),
+  };
+}
+
+function mean(values: (number | undefined)[]): number | undefined {
+  const present = values.filter((v): v is number => v !== undefined);
+  return present.length === values.length && present.length > 0
+    ? present.reduce((a, b) => a + b, 0) / present.length
+    : undefined;
+}
+
+/** Per-quality metrics, their average, and the pooled accuracy/AUC over all qualities. */
+export function evaluatePredictions(predictions: Record<string, QualityPredictions>): Evaluation {
+  const qualities = Object.keys(predictions);
+  if (qualities.length === 0) throw new Error('evaluatePredictions: no qualities to evaluate.');
+  const perQuality: Record<string, QualityMetrics> = {};
+  for (const q of qualities) perQuality[q] = qualityMetrics(predictions[q]!);
+  const col = (key: keyof Omit<QualityMetrics, 'frames' | 'videos'>) =>
+    mean(qualities.map((q) => perQuality[q]![key]));
+  const allLabels = qualities.flatMap((q) => predictions[q]!.labels);
+  const allScores = qualities.flatMap((q) => Array.from(predictions[q]!.scores));
+  return {
+    perQuality,
+    average: {
+      auc: col('auc'),
+      accuracy: col('accuracy') ?? Number.NaN,
+      eer: col('eer'),
+      ap: col('ap'),
+      videoAuc: col('videoAuc'),
+      videoAccuracy: col('videoAccuracy') ?? Number.NaN,
+    },
+    pooled: {
+      accuracy: accuracy(allLabels, allScores, 0.5),
+      auc: defined(() => rocAuc(allLabels, allScores)),
+    },
+  };
+}
+
+/** {@link predict} then {@link evaluatePredictions}. */
+export async function evaluate(backbone: TrainableBackbone, source: EvalSource): Promise<Evaluation> {
+  return evaluatePredictions(await predict(backbone, source));
+}

@@ -1,0 +1,312 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Backbone,
+  createBackbone,
+  loadKerasWeights,
+  loadSafetensorsWeights,
+  loadTfjsWeights,
+  saveDetector,
+} from '@qad/backbones';
+import { selectBackend } from '@qad/backend';
+import {
+  loadOrDrawJpegQualities,
+  type PairedIndex,
+  type PairedSplit,
+  type Quality,
+} from '@qad/data-jpeg-aug';
+import { checkpointPath, loadCheckpoint } from '../checkpoint';
+import type { ResolvedExperiment } from '../config';
+import { embed, embeddingModel } from '../embedding';
+import { type Evaluation, evaluatePredictions, predict, type QualityPredictions } from '../evaluate';
+import { resolveMethod } from '../methods';
+import { rocFigure, tsneFigure } from '../plots';
+import { evaluationCsv, evaluationMarkdown } from '../report';
+import { type StepEvent, type TrainResult, train, type ValidationEvent } from '../trainer';
+import { pairedEvalSource, pairedTrainingSource, RANDOM_JPEG_QUALITY } from './paired_sources';
+import { preparePairedIndex } from './prepare_data';
+
+/** Hooks for progress output. */
+export interface ExperimentHooks {
+  log?: (line: string) => void;
+  onStep?: (event: StepEvent, model: string) => void;
+  onValidation?: (event: ValidationEvent, model: string) => void;
+  /** Continue from `<output>/checkpoints/…/last` where it exists. */
+  resume?: boolean;
+}
+
+/** What {@link runExperiment} produced. */
+export interface ExperimentResult {
+  /** Test metrics per quality of the best checkpoint(s). */
+  evaluation: Evaluation;
+  training: Record<string, TrainResult>;
+  /** Files written under the output folder. */
+  files: string[];
+}
+
+/** Builds the configured backbone and loads its initial weights (head left out). */
+export async function buildBackbone(
+  config: ResolvedExperiment,
+  log: (line: string) => void = () => {},
+): Promise<Backbone> {
+  const net = createBackbone(config.model.backbone, {
+    inputSize: config.hyper.inputSize,
+    dropout: config.model.dropout,
+    dropConnectRate: config.model.dropConnectRate,
+    widthMultiplier: config.model.widthMultiplier,
+    seed: config.hyper.seed,
+  });
+  const weights = config.model.weights;
+  if (weights !== undefined) {
+    // ImageNet files carry a 1000-class head: everything but the classifier is loaded.
+    const options = { skipHead: true };
+    const report = weights.endsWith('.safetensors')
+      ? await loadSafetensorsWeights(net, weights, options)
+      : weights.endsWith('.h5')
+        ? await loadKerasWeights(net, weights, options)
+        : await loadTfjsWeights(net, weights, options);
+    log(`initial weights: ${weights} (${report.loaded.length} tensors loaded)`);
+  }
+  return net;
+}
+
+function sourceOptions(config: ResolvedExperiment) {
+  return { inputSize: config.hyper.inputSize, preResize: config.data.preResize, seed: config.hyper.seed };
+}
+
+function fingerprint(config: ResolvedExperiment, qualities: readonly Quality[], method: string): string {
+  return JSON.stringify({ model: config.model, method, qualities, hyper: config.hyper });
+}
+
+async function trainOne(
+  config: ResolvedExperiment,
+  index: PairedIndex,
+  qualities: readonly Quality[],
+  methodName: string,
+  name: string,
+  hooks: ExperimentHooks,
+): Promise<{ net: Backbone; result: TrainResult }> {
+  const log = hooks.log ?? (() => {});
+  const net = await buildBackbone(config, log);
+  const source = pairedTrainingSource(index.train, {
+    ...sourceOptions(config),
+    qualities,
+    batchPerQuality: config.hyper.batchPerQuality,
+  });
+  const hasValidation = index.val.labels.length > 0;
+  const checkpointDir = join(config.output, 'checkpoints', name);
+  const h = config.hyper;
+  log(
+    `${name}: ${source.batchesPerEpoch} batches of ${qualities.length}×${h.batchPerQuality} per epoch, ${h.epochs} epochs`,
+  );
+  try {
+    const result = await train({
+      backbone: net,
+      train: source,
+      validation: hasValidation
+        ? pairedEvalSource(index.val, qualities, {
+            ...sourceOptions(config),
+            batchSize: config.eval.batchSize,
+          })
+        : undefined,
+      method: methodName,
+      epochs: h.epochs,
+      learningRate: h.learningRate,
+      weightDecay: h.weightDecay,
+      alpha: h.alpha,
+      gamma: h.gamma,
+      awpWarmupEpochs: h.awpWarmupEpochs,
+      validationWarmupEpochs: h.validationWarmupEpochs,
+      validationsPerEpoch: h.validationsPerEpoch,
+      selectBy: config.train.selectBy,
+      hsic: { preset: h.hsicPreset },
+      checkpointDir,
+      resume: hooks.resume,
+      logFile: join(config.output, 'logs', `${name}.jsonl`),
+      fingerprint: fingerprint(config, qualities, methodName),
+      onStep: (e) => hooks.onStep?.(e, name),
+      onValidation: (e) => hooks.onValidation?.(e, name),
+    });
+    const best = join(checkpointDir, 'best');
+    if (checkpointPath(best) !== null) {
+      await loadCheckpoint(best, net, null);
+      log(
+        `${name}: best checkpoint at step ${result.best?.step} (validation ${config.train.selectBy} ${result.best?.value.toFixed(4)})`,
+      );
+    }
+    return { net, result };
+  } finally {
+    source.close();
+  }
+}
+
+async function testPredictions(
+  config: ResolvedExperiment,
+  net: Backbone,
+  test: PairedSplit,
+  qualities: readonly Quality[],
+): Promise<Record<string, QualityPredictions>> {
+  const raw = test.frames.raw;
+  const jpegDraws =
+    qualities.includes(RANDOM_JPEG_QUALITY) && raw !== undefined
+      ? await loadOrDrawJpegQualities(join(config.output, 'jpeg-draws.json'), raw, config.eval.jpeg)
+      : undefined;
+  return predict(
+    net,
+    pairedEvalSource(test, qualities, {
+      ...sourceOptions(config),
+      batchSize: config.eval.batchSize,
+      jpegDraws,
+    }),
+  );
+}
+
+/**
+ * Runs a whole experiment from a configuration: data preparation (face crops), training (one model, or one
+ * per quality for `quality-aware`), test evaluation per quality of the best checkpoint(s), and the outputs —
+ * `results.md` (tables in the paper's layout), `results.csv`, `results.json`, `roc.svg/png`, `tsne.svg/png`,
+ * the detector in tfjs format (`detector/`), logs (`logs/*.jsonl`) and checkpoints.
+ */
+export async function runExperiment(
+  config: ResolvedExperiment,
+  hooks: ExperimentHooks = {},
+): Promise<ExperimentResult> {
+  const log = hooks.log ?? (() => {});
+  const backend = await selectBackend(config.backend);
+  log(`backend: ${backend.backend} (${backend.reason})`);
+  await mkdir(config.output, { recursive: true });
+  const index = await preparePairedIndex(config, log);
+  for (const split of ['train', 'test'] as const) {
+    if (index[split].labels.length === 0)
+      throw new Error(`The ${split} split is empty: nothing to ${split === 'train' ? 'train on' : 'test'}.`);
+  }
+  const method = resolveMethod(config.train.method);
+  const evalQualities = config.eval.qualities.filter(
+    (q) => q === RANDOM_JPEG_QUALITY || index.test.frames[q] !== undefined,
+  );
+  const training: Record<string, TrainResult> = {};
+  const predictions: Record<string, QualityPredictions> = {};
+  let featureNet: Backbone | undefined;
+  if (method.perQuality) {
+    // Quality-aware baseline (paper Table 3): one model per training quality, each tested on its own quality;
+    // the random-JPEG test images (compressed raw frames) go to the raw model.
+    for (const q of config.data.qualities) {
+      const { net, result } = await trainOne(config, index, [q], 'ce', `quality-aware-${q}`, hooks);
+      training[q] = result;
+      const own = evalQualities.filter((e) => e === q || (q === 'raw' && e === RANDOM_JPEG_QUALITY));
+      Object.assign(predictions, await testPredictions(config, net, index.test, own));
+      if (q === 'raw') featureNet = net;
+      else net.dispose();
+    }
+  } else {
+    const { net, result } = await trainOne(
+      config,
+      index,
+      config.data.qualities,
+      method.name,
+      method.name,
+      hooks,
+    );
+    training[method.name] = result;
+    try {
+      return { ...(await testAndWrite(config, method.name, net, index)), training };
+    } finally {
+      net.dispose();
+    }
+  }
+  const evaluation = evaluatePredictions(predictions);
+  const files = await writeOutputs(config, method.name, evaluation, predictions, index.test, featureNet);
+  featureNet?.dispose();
+  return { evaluation, training, files };
+}
+
+/** Tests `net` on the test split per evaluation quality and writes tables, figures and the detector. */
+export async function testAndWrite(
+  config: ResolvedExperiment,
+  row: string,
+  net: Backbone,
+  index: PairedIndex,
+): Promise<Omit<ExperimentResult, 'training'>> {
+  const qualities = config.eval.qualities.filter(
+    (q) => q === RANDOM_JPEG_QUALITY || index.test.frames[q] !== undefined,
+  );
+  const predictions = await testPredictions(config, net, index.test, qualities);
+  const evaluation = evaluatePredictions(predictions);
+  const files = await writeOutputs(config, row, evaluation, predictions, index.test, net);
+  return { evaluation, files };
+}
+
+async function writeOutputs(
+  config: ResolvedExperiment,
+  row: string,
+  evaluation: Evaluation,
+  predictions: Record<string, QualityPredictions>,
+  test: PairedSplit,
+  net: Backbone | undefined,
+): Promise<string[]> {
+  const out = config.output;
+  const files: string[] = [];
+  const write = async (name: string, data: string | Uint8Array) => {
+    await writeFile(join(out, name), data);
+    files.push(join(out, name));
+  };
+  const rows = { [row]: evaluation };
+  await write(
+    'results.md',
+    `# ${config.name}\n\nTest split, best checkpoint.\n\n${evaluationMarkdown(rows)}\n`,
+  );
+  await write('results.csv', evaluationCsv(rows));
+  await write(
+    'results.json',
+    `${JSON.stringify({ name: config.name, method: row, config, evaluation }, null, 1)}\n`,
+  );
+  const roc = await rocFigure(predictions, `${config.name}: ROC per quality`);
+  await write('roc.svg', roc.svg);
+  await write('roc.png', await roc.png());
+  if (net !== undefined) {
+    const figure = await featureFigure(config, net, test);
+    if (figure !== null) {
+      await write('tsne.svg', figure.svg);
+      await write('tsne.png', await figure.png());
+    }
+    await saveDetector(net, join(out, 'detector'));
+    await write(
+      'detector/detector.json',
+      `${JSON.stringify({ backbone: config.model.backbone, inputSize: config.hyper.inputSize, preResize: config.data.preResize, normalization: 'imagenet', labels: { 0: 'real', 1: 'fake' } }, null, 1)}\n`,
+    );
+  }
+  return files;
+}
+
+/** t-SNE of pooled test features (up to 100 samples × each training quality), coloured by class, shaped by quality. */
+async function featureFigure(config: ResolvedExperiment, net: Backbone, test: PairedSplit) {
+  const n = test.labels.length;
+  if (n < 4) return null;
+  const step = Math.max(1, Math.floor(n / 100));
+  const picked = Array.from({ length: Math.ceil(n / step) }, (_, i) => i * step).filter((i) => i < n);
+  const qualities = config.data.qualities.filter((q) => test.frames[q] !== undefined);
+  const subset: PairedSplit = {
+    frames: Object.fromEntries(qualities.map((q) => [q, picked.map((i) => test.frames[q]![i]!)])),
+    labels: picked.map((i) => test.labels[i]!),
+    videos: picked.map((i) => test.videos[i]!),
+  };
+  const embedding = embeddingModel(net.model);
+  const features: Float32Array[] = [];
+  const labels: number[] = [];
+  const tags: string[] = [];
+  for (const q of qualities) {
+    for await (const batch of pairedEvalSource(subset, [q], {
+      ...sourceOptions(config),
+      batchSize: config.eval.batchSize,
+    }).batches(q)) {
+      features.push(...(await embed(embedding, batch.images)));
+      labels.push(...batch.labels);
+      tags.push(...batch.labels.map(() => q));
+      batch.dispose();
+    }
+  }
+  return tsneFigure(features, labels, tags, {
+    seed: config.hyper.seed,
+    title: `${config.name}: t-SNE of pooled test features`,
+  });
+}

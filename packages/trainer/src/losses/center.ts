@@ -1,0 +1,31 @@
+import type { TapFeatures } from '@qad/hsic';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Center-loss collaborative alternative (Table 4 "Center loss"): each sample's M quality views of a tap are
+ * pulled toward their mean (the sample's centre across qualities): `½ · mean_i Σ_τ ‖z_i^τ − c_i‖²`, with the
+ * feature maps global-average-pooled to `[B, C]` so the scale does not grow with resolution; weighted by the
+ * tap weight and summed over taps.
+ *
+ * @param views - one `TapFeatures` (from `@qad/hsic`) per quality (same taps, same samples in the same order).
+ */
+export function centerLoss(
+  views: readonly TapFeatures[],
+  tapWeights: Readonly<Record<string, number>>,
+): tf.Scalar {
+  return tf.tidy(() => {
+    let total: tf.Tensor = tf.scalar(0);
+    for (const [tap, weight] of Object.entries(tapWeights)) {
+      if (weight === 0) continue;
+      const pooled = views.map((v) => {
+        const z = v[tap]!;
+        return z.rank === 4 ? tf.mean(z, [1, 2]) : tf.reshape(z, [z.shape[0]!, -1]);
+      });
+      const stacked = tf.stack(pooled); // [M, B, C]
+      const centre = tf.mean(stacked, 0, true);
+      const spread = tf.mean(tf.sum(tf.sum(tf.square(tf.sub(stacked, centre)), 2), 0));
+      total = tf.add(total, tf.mul(spread, 0.5 * weight));
+    }
+    return total as tf.Scalar;
+  });
+}

@@ -1,0 +1,56 @@
+/** Training hyper-parameters that presets fill in. */
+export interface TrainingHyperParameters {
+  inputSize: number;
+  batchPerQuality: number;
+  epochs: number;
+  learningRate: number;
+  weightDecay: number;
+  alpha: number;
+  gamma: number;
+  awpWarmupEpochs: number;
+  validationWarmupEpochs: number;
+  validationsPerEpoch: number;
+  seed: number;
+  hsicPreset: 'authors' | 'paper';
+}
+
+/** Preset names: `authors` = the authors' released configuration (the default), `paper` = the paper's text. */
+export type PresetName = 'authors' | 'paper';
+
+const AUTHORS_RESNET: TrainingHyperParameters = {
+  inputSize: 224,
+  batchPerQuality: 64,
+  epochs: 32,
+  learningRate: 2e-4,
+  weightDecay: 1e-4,
+  alpha: 0.003,
+  gamma: 0.002,
+  awpWarmupEpochs: 3,
+  validationWarmupEpochs: 3,
+  validationsPerEpoch: 10,
+  seed: 41,
+  hsicPreset: 'authors',
+};
+
+const AUTHORS_EFFICIENTNET: TrainingHyperParameters = {
+  ...AUTHORS_RESNET,
+  inputSize: 240,
+  batchPerQuality: 32,
+  alpha: 0.002,
+  gamma: 0.006,
+};
+
+/**
+ * Hyper-parameters of a preset for a backbone. The authors published configurations for ResNet-50 (QAD-R) and
+ * EfficientNet-B1 (QAD-E); the other ResNets use ResNet-50's and EfficientNet-B0 uses B1's with its own input
+ * size (224). The `paper` preset applies the paper's text values (lr 2e-3, α 0.004, biased HSIC) on top.
+ */
+export function presetFor(backbone: string, preset: PresetName = 'authors'): TrainingHyperParameters {
+  const efficientNet = backbone.startsWith('efficientnet');
+  const base = efficientNet ? AUTHORS_EFFICIENTNET : AUTHORS_RESNET;
+  const inputSize = backbone === 'efficientnet_b0' ? 224 : base.inputSize;
+  const authors = { ...base, inputSize };
+  if (preset === 'authors') return authors;
+  if (preset === 'paper') return { ...authors, learningRate: 2e-3, alpha: 0.004, hsicPreset: 'paper' };
+  throw new Error(`Unknown preset '${String(preset)}'; use 'authors' or 'paper'.`);
+}

@@ -1,0 +1,25 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/**
+ * What the trainer needs from a model — `@qad/backbones`' `createBackbone` returns one, and any tfjs
+ * LayersModel with tapped feature maps can be wrapped into one.
+ */
+export interface TrainableBackbone {
+  /** The classifier; its trainable weights are optimised and perturbed, its weights are checkpointed. */
+  readonly model: tfl.LayersModel;
+  /** HSIC / collaborative taps and their weights; `forward` returns exactly these feature maps. */
+  readonly taps: Readonly<Record<string, number>>;
+  /** Square input size. */
+  readonly inputSize: number;
+  /** Logits and tapped feature maps for an NHWC batch. */
+  forward(
+    x: tf.Tensor4D,
+    options?: { training?: boolean },
+  ): { logits: tf.Tensor2D; features: Record<string, tf.Tensor> };
+}
+
+/** The model's trainable variables (what the optimizer updates). */
+export function trainableVariables(backbone: TrainableBackbone): tf.Variable[] {
+  return backbone.model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
