@@ -33,6 +33,11 @@ export const DataConfigSchema = z
     qualities: z.array(z.string().min(1)).min(1).default(['raw', 'c23', 'c40']),
     /** FaceForensics++ manipulation methods to include. Default: every method present. */
     methods: z.array(z.string().min(1)).optional(),
+    /**
+     * Celeb-DF / FFIW10K ship one quality (read as `raw`); other qualities come from transcoded copies laid out
+     * the same way: quality → root folder (e.g. `{c23: /data/celebdf-c23, c40: /data/celebdf-c40}`).
+     */
+    variants: z.record(z.string().min(1), z.string().min(1)).optional(),
     framesPerVideo: z.number().int().positive().default(32),
     /** Face boxes: a detector on the raw video, or the `boxes.json` sidecar of a generated benchmark. */
     faces: z.enum(['detect', 'sidecar']).default('detect'),
@@ -147,7 +152,34 @@ export function loadConfig(path: string): ExperimentConfig {
       `Configuration '${path}' is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
     );
   }
-  return parseConfig(value, path);
+  return parseConfig(expandEnvironment(value, path), path);
+}
+
+/**
+ * Replaces `${NAME}` in every string of a configuration with the environment variable NAME, so that one file
+ * serves every machine (`root: ${FFPP_ROOT}`).
+ *
+ * @throws naming the file and the variable when it is not set.
+ */
+export function expandEnvironment(
+  value: unknown,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const v = env[name];
+      if (v === undefined || v === '') {
+        throw new Error(`Configuration '${source}' uses \${${name}}, which is not set in the environment.`);
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => expandEnvironment(v, source, env));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnvironment(v, source, env)]));
+  }
+  return value;
 }
 
 /** Fills every training value the file leaves out from the preset of its backbone. */

@@ -5,6 +5,7 @@ export {
   EvalConfigSchema,
   type ExperimentConfig,
   ExperimentConfigSchema,
+  expandEnvironment,
   loadConfig,
   ModelConfigSchema,
   parseConfig,

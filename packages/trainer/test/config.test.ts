@@ -82,3 +82,24 @@ describe('configuration', () => {
     expect(() => loadConfig(broken)).toThrow(/^Configuration '.*broken\.json' is not valid JSON/);
   });
 });
+
+describe('environment variables in configuration files', () => {
+  it('expands ${NAME} in every string and names an unset variable and the file', () => {
+    const path = join(dir, 'env.yaml');
+    writeFileSync(
+      path,
+      'name: e\ndata: {format: ffpp, root: "${QAD_TEST_ROOT}/ffpp"}\nmodel: {backbone: resnet18}\noutput: "${QAD_TEST_ROOT}/runs"\n',
+    );
+    process.env.QAD_TEST_ROOT = '/mnt/data';
+    try {
+      const c = loadConfig(path);
+      expect(c.data.root).toBe('/mnt/data/ffpp');
+      expect(c.output).toBe('/mnt/data/runs');
+    } finally {
+      delete process.env.QAD_TEST_ROOT;
+    }
+    expect(() => loadConfig(path)).toThrow(
+      /^Configuration '.*env\.yaml' uses \$\{QAD_TEST_ROOT\}, which is not set in the environment\.$/,
+    );
+  });
+});

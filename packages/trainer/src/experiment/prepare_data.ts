@@ -8,6 +8,7 @@ import {
   loadVideoFolder,
   manifestToPairedSplit,
   type PairedIndex,
+  type PairedSplit,
   precomputedBoxes,
   readPairedIndex,
   SPLITS,
@@ -21,11 +22,11 @@ export async function loadDataset(data: ExperimentConfig['data']): Promise<Video
     case 'ffpp':
       return loadFaceForensics(data.root, { qualities: data.qualities, methods: data.methods });
     case 'celebdf':
-      return loadCelebDF(data.root);
+      return loadCelebDF(data.root, { variants: data.variants });
     case 'ffiw':
-      return loadFFIW(data.root);
+      return loadFFIW(data.root, { variants: data.variants });
     case 'generic':
-      return loadVideoFolder(data.root);
+      return loadVideoFolder(data.root, { qualities: data.qualities });
     default:
       throw new Error(`Data format '${data.format}' has no video layout; it is read with readPairedIndex.`);
   }
@@ -76,6 +77,20 @@ export async function preparePairedIndex(
     `face crops: ${result.framesCropped} frames cropped, ${result.framesSkipped} without a face, ` +
       `${result.videosResumed} videos already done, ${result.videosFailed} failed`,
   );
-  const index = Object.fromEntries(SPLITS.map((s) => [s, manifestToPairedSplit(result.manifest, s, outDir)]));
+  // A crop folder may be shared by experiments on subsets of one data set (Table 1: one FF++ method each).
+  const ids = new Set(videos.map((v) => v.id));
+  const index = Object.fromEntries(
+    SPLITS.map((s) => [s, onlyVideos(manifestToPairedSplit(result.manifest, s, outDir), ids)]),
+  );
   return index as PairedIndex;
+}
+
+function onlyVideos(split: PairedSplit, ids: ReadonlySet<string>): PairedSplit {
+  const keep = split.videos.map((v, i) => (ids.has(v) ? i : -1)).filter((i) => i >= 0);
+  if (keep.length === split.videos.length) return split;
+  return {
+    frames: Object.fromEntries(Object.entries(split.frames).map(([q, f]) => [q, keep.map((i) => f[i]!)])),
+    labels: keep.map((i) => split.labels[i]!),
+    videos: keep.map((i) => split.videos[i]!),
+  };
 }

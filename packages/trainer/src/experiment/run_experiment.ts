@@ -8,13 +8,14 @@ import {
   loadTfjsWeights,
   saveDetector,
 } from '@qad/backbones';
-import { selectBackend } from '@qad/backend';
+import { assertFitsWasmHeap, selectBackend } from '@qad/backend';
 import {
   loadOrDrawJpegQualities,
   type PairedIndex,
   type PairedSplit,
   type Quality,
 } from '@qad/data-jpeg-aug';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkpointPath, loadCheckpoint } from '../checkpoint';
 import type { ResolvedExperiment } from '../config';
 import { embed, embeddingModel } from '../embedding';
@@ -88,6 +89,12 @@ async function trainOne(
 ): Promise<{ net: Backbone; result: TrainResult }> {
   const log = hooks.log ?? (() => {});
   const net = await buildBackbone(config, log);
+  if (tf.getBackend() === 'wasm') {
+    // Fail before the first step, with the batch that would fit, rather than deep inside the wasm heap.
+    assertFitsWasmHeap(net.model, qualities.length * config.hyper.batchPerQuality, {
+      inputSize: config.hyper.inputSize,
+    });
+  }
   const source = pairedTrainingSource(index.train, {
     ...sourceOptions(config),
     qualities,
