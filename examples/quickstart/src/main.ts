@@ -12,14 +12,14 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '6' },
     frames: { type: 'string', default: '8' },
     seed: { type: 'string', default: '41' },
-    strength: { type: 'string', default: '1' },
+    strength: { type: 'string', default: '0.5' },
     methods: { type: 'string', default: 'ce,qad' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: pnpm quickstart [-- --epochs 6] [--frames 8] [--seed 41] [--strength 1] [--methods ce,qad] [--out DIR]',
+    'Usage: pnpm quickstart [-- --epochs 6] [--frames 8] [--seed 41] [--strength 0.5] [--methods ce,qad] [--out DIR]',
   );
   process.exit(0);
 }
