@@ -1,0 +1,503 @@
+// N-API addon: oneDNN convolution and matmul primitives run in place on the Float32Array buffers that the
+// tfjs cpu backend keeps its tensors in. Every entry point is synchronous; oneDNN's own OpenMP threads do
+// the parallel work. Shapes arrive already resolved by the JS side (tfjs's conv geometry), and are checked
+// again here against the buffers' lengths so that a wrong call throws instead of reading out of bounds.
+
+#include <node_api.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+struct Runtime {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+};
+
+Runtime& runtime() {
+  static Runtime rt;
+  return rt;
+}
+
+struct JsError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+#define NAPI_OK(call)                                          \
+  do {                                                         \
+    if ((call) != napi_ok) throw JsError("N-API call failed"); \
+  } while (0)
+
+struct F32 {
+  float* data = nullptr;
+  size_t length = 0;
+};
+
+F32 float32Arg(napi_env env, napi_value value, const char* name) {
+  bool isTyped = false;
+  NAPI_OK(napi_is_typedarray(env, value, &isTyped));
+  if (!isTyped) throw JsError(std::string(name) + " must be a Float32Array");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  NAPI_OK(napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr));
+  if (type != napi_float32_array) throw JsError(std::string(name) + " must be a Float32Array");
+  return {static_cast<float*>(data), length};
+}
+
+bool isNullish(napi_env env, napi_value value) {
+  napi_valuetype t;
+  NAPI_OK(napi_typeof(env, value, &t));
+  return t == napi_null || t == napi_undefined;
+}
+
+std::vector<int64_t> intsArg(napi_env env, napi_value value, size_t expected, const char* name) {
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, value, &isArray));
+  if (!isArray) throw JsError(std::string(name) + " must be an array of integers");
+  uint32_t n = 0;
+  NAPI_OK(napi_get_array_length(env, value, &n));
+  if (n != expected)
+    throw JsError(std::string(name) + " must have " + std::to_string(expected) + " entries, got " +
+                  std::to_string(n));
+  std::vector<int64_t> out(n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, value, i, &item));
+    napi_valuetype t;
+    NAPI_OK(napi_typeof(env, item, &t));
+    if (t != napi_number) throw JsError(std::string(name) + " must be an array of integers");
+    double d = 0;
+    NAPI_OK(napi_get_value_double(env, item, &d));
+    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < -(1LL << 40) || d > (1LL << 40))
+      throw JsError(std::string(name) + "[" + std::to_string(i) + "] is not an integer");
+    out[i] = static_cast<int64_t>(d);
+  }
+  return out;
+}
+
+void requireLength(const F32& a, int64_t need, const char* name) {
+  if (need < 0 || static_cast<int64_t>(a.length) != need)
+    throw JsError(std::string(name) + " has " + std::to_string(a.length) + " elements, expected " +
+                  std::to_string(need));
+}
+
+std::string keyOf(const char* kind, const std::vector<int64_t>& p) {
+  std::string k(kind);
+  for (int64_t v : p) {
+    k += ',';
+    k += std::to_string(v);
+  }
+  return k;
+}
+
+// ---- primitive cache and execution ---------------------------------------------------------------
+
+// A cached primitive and the memory layout it wants for each argument. When that layout differs from the
+// caller's plain one, `run` reorders through a temporary; the choice of layout is made once, at creation.
+struct Entry {
+  dnnl::primitive prim;
+  std::unordered_map<int, memory::desc> mds;
+};
+
+// Primitive creation costs far more than a small execution, and a training loop repeats the same few
+// shapes, so primitives are kept by their full description. The cap only guards against unbounded shape
+// churn; clearing everything is cheap to recover from.
+constexpr size_t kCacheCap = 512;
+std::unordered_map<std::string, std::shared_ptr<Entry>> cache;
+std::unordered_map<std::string, std::string> implNames;
+
+std::shared_ptr<Entry> lookup(const std::string& key) {
+  auto it = cache.find(key);
+  return it == cache.end() ? nullptr : it->second;
+}
+
+template <typename Prim, typename Pd>
+std::shared_ptr<Entry> remember(const std::string& key, const Pd& pd, std::initializer_list<int> argIds) {
+  if (cache.size() >= kCacheCap) {
+    cache.clear();
+    implNames.clear();
+  }
+  auto e = std::make_shared<Entry>();
+  e->prim = Prim(pd);
+  for (int id : argIds) e->mds[id] = pd.query_md(dnnl::query::exec_arg_md, id);
+  cache.emplace(key, e);
+  implNames[key] = pd.impl_info_str();
+  return e;
+}
+
+struct Buffer {
+  int arg;
+  memory::desc md;  // the caller's layout
+  float* data;
+};
+
+void run(Entry& e, const std::vector<Buffer>& inputs, const std::vector<Buffer>& outputs) {
+  auto& rt = runtime();
+  std::unordered_map<int, memory> args;
+  std::vector<std::pair<memory, memory>> writeBack;
+  for (const Buffer& b : inputs) {
+    memory user(b.md, rt.engine, b.data);
+    const memory::desc& want = e.mds.at(b.arg);
+    if (want == b.md) {
+      args.emplace(b.arg, user);
+    } else {
+      memory tmp(want, rt.engine);
+      dnnl::reorder(user, tmp).execute(rt.stream, user, tmp);
+      args.emplace(b.arg, tmp);
+    }
+  }
+  for (const Buffer& b : outputs) {
+    memory user(b.md, rt.engine, b.data);
+    const memory::desc& want = e.mds.at(b.arg);
+    if (want == b.md) {
+      args.emplace(b.arg, user);
+    } else {
+      memory tmp(want, rt.engine);
+      args.emplace(b.arg, tmp);
+      writeBack.emplace_back(tmp, user);
+    }
+  }
+  e.prim.execute(rt.stream, args);
+  for (auto& [tmp, user] : writeBack) dnnl::reorder(tmp, user).execute(rt.stream, tmp, user);
+  rt.stream.wait();
+}
+
+// Layout policy, read once: 'plain' keeps NHWC/HWIO (no reorders, but on AVX2 oneDNN 2.6 then runs
+// im2col+GEMM), 'blocked' lets oneDNN pick its blocked layouts, 'auto' (default) takes the blocked
+// layouts only when they buy a direct JIT kernel, since the reorders cost memory traffic.
+enum class Layout { Auto, Plain, Blocked };
+
+Layout layoutPolicy() {
+  static const Layout policy = [] {
+    const char* v = std::getenv("QAD_ONEDNN_LAYOUT");
+    if (v && std::strcmp(v, "plain") == 0) return Layout::Plain;
+    if (v && std::strcmp(v, "blocked") == 0) return Layout::Blocked;
+    return Layout::Auto;
+  }();
+  return policy;
+}
+
+bool isDirectJit(const std::string& impl) {
+  return impl.find("jit") != std::string::npos && impl.find("gemm") == std::string::npos;
+}
+
+// Builds the primitive descriptor both ways as the policy asks and keeps the better one.
+template <typename MakePd>
+auto choosePd(MakePd makePd) -> decltype(makePd(true)) {
+  Layout policy = layoutPolicy();
+  if (policy == Layout::Plain) return makePd(false);
+  auto blocked = makePd(true);
+  if (policy == Layout::Blocked || isDirectJit(blocked.impl_info_str())) return blocked;
+  return makePd(false);
+}
+
+// ---- convolution geometry -------------------------------------------------------------------------
+
+// p = [N, IH, IW, IC, OH, OW, OC, KH, KW, SH, SW, DH, DW, PT, PL, PB, PR, G], all NHWC / HWIO (TF layout).
+// Depthwise is G = IC groups of OC/IC outputs each, with TF's [KH, KW, IC, multiplier] filter.
+constexpr size_t kConvParams = 18;
+
+struct ConvGeom {
+  int64_t n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, g;
+  memory::desc src, wei, dst, bias;  // the caller's layouts
+  memory::desc anySrc, anyWei, anyDst, anyBias;
+  memory::dims strides, dilates, padL, padR;
+};
+
+ConvGeom convGeom(const std::vector<int64_t>& p) {
+  ConvGeom c{};
+  c.n = p[0], c.ih = p[1], c.iw = p[2], c.ic = p[3], c.oh = p[4], c.ow = p[5], c.oc = p[6], c.kh = p[7],
+  c.kw = p[8], c.sh = p[9], c.sw = p[10], c.dh = p[11], c.dw = p[12], c.pt = p[13], c.pl = p[14], c.pb = p[15],
+  c.pr = p[16], c.g = p[17];
+  for (int64_t v : {c.n, c.ih, c.iw, c.ic, c.oh, c.ow, c.oc, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.g})
+    if (v < 1) throw JsError("convolution sizes, strides, dilations and groups must be positive");
+  for (int64_t v : {c.pt, c.pl, c.pb, c.pr})
+    if (v < 0) throw JsError("convolution padding must be non-negative");
+  if (c.ic % c.g != 0 || c.oc % c.g != 0)
+    throw JsError("channels must divide evenly into " + std::to_string(c.g) + " groups");
+  // The output size must be the one the padding implies, or oneDNN would read past the input.
+  auto expect = [](int64_t in, int64_t k, int64_t s, int64_t d, int64_t a, int64_t b) {
+    return (in + a + b - ((k - 1) * d + 1)) / s + 1;
+  };
+  if (expect(c.ih, c.kh, c.sh, c.dh, c.pt, c.pb) != c.oh || expect(c.iw, c.kw, c.sw, c.dw, c.pl, c.pr) != c.ow)
+    throw JsError("convolution output size does not match input, filter, strides and padding");
+  memory::dims srcDims{c.n, c.ic, c.ih, c.iw}, dstDims{c.n, c.oc, c.oh, c.ow};
+  memory::dims weiDims = c.g == 1 ? memory::dims{c.oc, c.ic, c.kh, c.kw}
+                                  : memory::dims{c.g, c.oc / c.g, c.ic / c.g, c.kh, c.kw};
+  c.src = memory::desc(srcDims, dt::f32, tag::nhwc);
+  c.dst = memory::desc(dstDims, dt::f32, tag::nhwc);
+  c.wei = memory::desc(weiDims, dt::f32, c.g == 1 ? tag::hwio : tag::hwigo);
+  c.bias = memory::desc({c.oc}, dt::f32, tag::a);
+  c.anySrc = memory::desc(srcDims, dt::f32, tag::any);
+  c.anyDst = memory::desc(dstDims, dt::f32, tag::any);
+  c.anyWei = memory::desc(weiDims, dt::f32, tag::any);
+  c.anyBias = memory::desc({c.oc}, dt::f32, tag::any);
+  c.strides = {c.sh, c.sw};
+  c.dilates = {c.dh - 1, c.dw - 1};  // oneDNN counts dilation from 0
+  c.padL = {c.pt, c.pl};
+  c.padR = {c.pb, c.pr};
+  return c;
+}
+
+// tfjs's fused activations as oneDNN post-ops: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 elu,
+// 5 sigmoid.
+dnnl::primitive_attr activationAttr(int activation, float alpha) {
+  dnnl::primitive_attr attr;
+  if (activation != 0) {
+    dnnl::post_ops ops;
+    switch (activation) {
+      case 1:  // relu
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+        break;
+      case 2:  // relu6
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_clip, 0.f, 6.f);
+        break;
+      case 3:  // leakyrelu
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, alpha, 0.f);
+        break;
+      case 4:  // elu
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_elu, 1.f, 0.f);
+        break;
+      case 5:  // sigmoid
+        ops.append_eltwise(1.f, dnnl::algorithm::eltwise_logistic, 0.f, 0.f);
+        break;
+      default:
+        throw JsError("unknown activation code " + std::to_string(activation));
+    }
+    attr.set_post_ops(ops);
+  }
+  return attr;
+}
+
+dnnl::convolution_forward::primitive_desc convFwdPd(const ConvGeom& c, bool withBias, int activation,
+                                                    float alpha, dnnl::prop_kind prop, bool blocked) {
+  const memory::desc& src = blocked ? c.anySrc : c.src;
+  const memory::desc& wei = blocked ? c.anyWei : c.wei;
+  const memory::desc& dst = blocked ? c.anyDst : c.dst;
+  const memory::desc& bias = blocked ? c.anyBias : c.bias;
+  dnnl::convolution_forward::desc d =
+      withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, src, wei, bias, dst,
+                                                 c.strides, c.dilates, c.padL, c.padR)
+               : dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, src, wei, dst,
+                                                 c.strides, c.dilates, c.padL, c.padR);
+  dnnl::primitive_attr attr = activationAttr(activation, alpha);
+  return dnnl::convolution_forward::primitive_desc(d, attr, runtime().engine);
+}
+
+struct Args {
+  std::vector<napi_value> v;
+  Args(napi_env env, napi_callback_info info, size_t n) : v(n) {
+    size_t argc = n;
+    NAPI_OK(napi_get_cb_info(env, info, &argc, v.data(), nullptr, nullptr));
+    if (argc < n) throw JsError("expected " + std::to_string(n) + " arguments, got " + std::to_string(argc));
+  }
+  napi_value operator[](size_t i) const { return v[i]; }
+};
+
+int64_t elements(const memory::desc& md) { return static_cast<int64_t>(md.get_size() / sizeof(float)); }
+
+// conv2dForward(x, filter, bias | null, out, params[18], activation, alpha)
+napi_value Conv2dForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 7);
+  F32 x = float32Arg(env, a[0], "x");
+  F32 w = float32Arg(env, a[1], "filter");
+  bool withBias = !isNullish(env, a[2]);
+  F32 b = withBias ? float32Arg(env, a[2], "bias") : F32{};
+  F32 y = float32Arg(env, a[3], "out");
+  auto p = intsArg(env, a[4], kConvParams, "params");
+  int32_t activation = 0;
+  double alpha = 0;
+  NAPI_OK(napi_get_value_int32(env, a[5], &activation));
+  NAPI_OK(napi_get_value_double(env, a[6], &alpha));
+  ConvGeom c = convGeom(p);
+  requireLength(x, elements(c.src), "x");
+  requireLength(w, c.kh * c.kw * (c.ic / c.g) * c.oc, "filter");
+  requireLength(y, elements(c.dst), "out");
+  if (withBias) requireLength(b, c.oc, "bias");
+  auto key = keyOf(withBias ? "convfb" : "convf", p) + "," + std::to_string(activation) + "," + std::to_string(alpha);
+  auto e = lookup(key);
+  if (!e) {
+    auto pd = choosePd([&](bool blocked) {
+      return convFwdPd(c, withBias, activation, static_cast<float>(alpha), dnnl::prop_kind::forward_inference,
+                       blocked);
+    });
+    e = remember<dnnl::convolution_forward>(key, pd, {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST});
+  }
+  std::vector<Buffer> inputs{{DNNL_ARG_SRC, c.src, x.data}, {DNNL_ARG_WEIGHTS, c.wei, w.data}};
+  if (withBias) inputs.push_back({DNNL_ARG_BIAS, c.bias, b.data});
+  run(*e, inputs, {{DNNL_ARG_DST, c.dst, y.data}});
+  return nullptr;
+}
+
+// conv2dBackwardData(dy, filter, dx, params[18])
+napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  F32 dy = float32Arg(env, a[0], "dy");
+  F32 w = float32Arg(env, a[1], "filter");
+  F32 dx = float32Arg(env, a[2], "out");
+  auto p = intsArg(env, a[3], kConvParams, "params");
+  ConvGeom c = convGeom(p);
+  requireLength(dy, elements(c.dst), "dy");
+  requireLength(w, c.kh * c.kw * (c.ic / c.g) * c.oc, "filter");
+  requireLength(dx, elements(c.src), "out");
+  auto key = keyOf("convbd", p);
+  auto e = lookup(key);
+  if (!e) {
+    auto pd = choosePd([&](bool blocked) {
+      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, blocked);
+      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, blocked ? c.anySrc : c.src,
+                                              blocked ? c.anyWei : c.wei, blocked ? c.anyDst : c.dst, c.strides,
+                                              c.dilates, c.padL, c.padR);
+      return dnnl::convolution_backward_data::primitive_desc(d, runtime().engine, hint);
+    });
+    e = remember<dnnl::convolution_backward_data>(key, pd, {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC});
+  }
+  run(*e, {{DNNL_ARG_DIFF_DST, c.dst, dy.data}, {DNNL_ARG_WEIGHTS, c.wei, w.data}},
+      {{DNNL_ARG_DIFF_SRC, c.src, dx.data}});
+  return nullptr;
+}
+
+// conv2dBackwardWeights(x, dy, dw, params[18])
+napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  F32 x = float32Arg(env, a[0], "x");
+  F32 dy = float32Arg(env, a[1], "dy");
+  F32 dw = float32Arg(env, a[2], "out");
+  auto p = intsArg(env, a[3], kConvParams, "params");
+  ConvGeom c = convGeom(p);
+  requireLength(x, elements(c.src), "x");
+  requireLength(dy, elements(c.dst), "dy");
+  requireLength(dw, c.kh * c.kw * (c.ic / c.g) * c.oc, "out");
+  auto key = keyOf("convbw", p);
+  auto e = lookup(key);
+  if (!e) {
+    auto pd = choosePd([&](bool blocked) {
+      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, blocked);
+      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, blocked ? c.anySrc : c.src,
+                                                 blocked ? c.anyWei : c.wei, blocked ? c.anyDst : c.dst, c.strides,
+                                                 c.dilates, c.padL, c.padR);
+      return dnnl::convolution_backward_weights::primitive_desc(d, runtime().engine, hint);
+    });
+    e = remember<dnnl::convolution_backward_weights>(key, pd, {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS});
+  }
+  run(*e, {{DNNL_ARG_SRC, c.src, x.data}, {DNNL_ARG_DIFF_DST, c.dst, dy.data}},
+      {{DNNL_ARG_DIFF_WEIGHTS, c.wei, dw.data}});
+  return nullptr;
+}
+
+// matMul(a, b, bias | null, out, params[7] = [batchA, batchB, M, K, N, transposeA, transposeB], activation, alpha)
+// Row-major batches; a batch of 1 broadcasts against the other operand's batch. The bias has N values,
+// added to every row; the activation codes are those of activationAttr.
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  Args a(env, info, 7);
+  F32 A = float32Arg(env, a[0], "a");
+  F32 B = float32Arg(env, a[1], "b");
+  bool withBias = !isNullish(env, a[2]);
+  F32 bias = withBias ? float32Arg(env, a[2], "bias") : F32{};
+  F32 C = float32Arg(env, a[3], "out");
+  auto p = intsArg(env, a[4], 7, "params");
+  int32_t activation = 0;
+  double alpha = 0;
+  NAPI_OK(napi_get_value_int32(env, a[5], &activation));
+  NAPI_OK(napi_get_value_double(env, a[6], &alpha));
+  int64_t ba = p[0], bb = p[1], m = p[2], k = p[3], n = p[4];
+  bool ta = p[5] != 0, tb = p[6] != 0;
+  for (int64_t v : {ba, bb, m, k, n})
+    if (v < 1) throw JsError("matmul sizes must be positive");
+  if (ba != bb && ba != 1 && bb != 1) throw JsError("matmul batches must match or one of them must be 1");
+  int64_t batch = ba > bb ? ba : bb;
+  requireLength(A, ba * m * k, "a");
+  requireLength(B, bb * k * n, "b");
+  requireLength(C, batch * m * n, "out");
+  if (withBias) requireLength(bias, n, "bias");
+  // A transposed operand is the same buffer read with swapped strides: no copy.
+  memory::desc aMd({ba, m, k}, dt::f32, ta ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1});
+  memory::desc bMd({bb, k, n}, dt::f32, tb ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1});
+  memory::desc cMd({batch, m, n}, dt::f32, memory::dims{m * n, n, 1});
+  memory::desc biasMd({1, 1, n}, dt::f32, memory::dims{n, n, 1});
+  auto key = keyOf(withBias ? "matmulb" : "matmul", p) + "," + std::to_string(activation) + "," + std::to_string(alpha);
+  auto e = lookup(key);
+  if (!e) {
+    dnnl::matmul::desc d = withBias ? dnnl::matmul::desc(aMd, bMd, biasMd, cMd) : dnnl::matmul::desc(aMd, bMd, cMd);
+    auto attr = activationAttr(activation, static_cast<float>(alpha));
+    e = remember<dnnl::matmul>(key, dnnl::matmul::primitive_desc(d, attr, runtime().engine),
+                               {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST});
+  }
+  std::vector<Buffer> inputs{{DNNL_ARG_SRC, aMd, A.data}, {DNNL_ARG_WEIGHTS, bMd, B.data}};
+  if (withBias) inputs.push_back({DNNL_ARG_BIAS, biasMd, bias.data});
+  run(*e, inputs, {{DNNL_ARG_DST, cMd, C.data}});
+  return nullptr;
+}
+
+// implementations() → { key: oneDNN implementation name } for the primitives created so far.
+napi_value Implementations(napi_env env, napi_callback_info) {
+  napi_value out;
+  NAPI_OK(napi_create_object(env, &out));
+  for (auto& [key, name] : implNames) {
+    napi_value v;
+    NAPI_OK(napi_create_string_utf8(env, name.c_str(), name.size(), &v));
+    NAPI_OK(napi_set_named_property(env, out, key.c_str(), v));
+  }
+  return out;
+}
+
+napi_value ClearCache(napi_env, napi_callback_info) {
+  cache.clear();
+  implNames.clear();
+  return nullptr;
+}
+
+napi_value Version(napi_env env, napi_callback_info) {
+  const dnnl_version_t* v = dnnl_version();
+  std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+  napi_value out;
+  NAPI_OK(napi_create_string_utf8(env, s.c_str(), s.size(), &out));
+  return out;
+}
+
+// Turns every C++ failure (bad argument, oneDNN refusing a descriptor) into a JS Error.
+template <napi_value (*F)(napi_env, napi_callback_info)>
+napi_value guarded(napi_env env, napi_callback_info info) {
+  try {
+    return F(env, info);
+  } catch (const dnnl::error& e) {
+    napi_throw_error(env, "ERR_ONEDNN", (std::string("oneDNN: ") + e.what()).c_str());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, "ERR_ONEDNN_ARG", e.what());
+  }
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"conv2dForward", nullptr, guarded<Conv2dForward>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardData", nullptr, guarded<Conv2dBackwardData>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardWeights", nullptr, guarded<Conv2dBackwardWeights>, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
+      {"matMul", nullptr, guarded<MatMul>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"implementations", nullptr, guarded<Implementations>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"clearCache", nullptr, guarded<ClearCache>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

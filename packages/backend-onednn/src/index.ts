@@ -1,0 +1,14 @@
+export { convParams } from './conv_params';
+export {
+  defaultAddonPath,
+  loadOnednnAddon,
+  ONEDNN_FIX,
+  type OnednnAddon,
+  OnednnUnavailableError,
+} from './load_addon';
+export {
+  MathBackendOnednn,
+  ONEDNN_KERNELS,
+  type RegisterOnednnOptions,
+  registerOnednnBackend,
+} from './register_onednn_backend';

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the native addon exports; every buffer is used in place, nothing is copied. */
+export interface OnednnAddon {
+  /** oneDNN's version, e.g. `'2.6.3'`. */
+  version(): string;
+  /**
+   * NHWC convolution into `out`, with an optional per-channel `bias` and fused activation
+   * (0 linear, 1 relu, 2 relu6, 3 leakyrelu with `alpha`, 4 elu, 5 sigmoid). `params` as {@link convParams}.
+   */
+  conv2dForward(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    params: number[],
+    activation: number,
+    alpha: number,
+  ): void;
+  /** Gradient of the convolution with respect to its input, written into `out` (NHWC). */
+  conv2dBackwardData(dy: Float32Array, filter: Float32Array, out: Float32Array, params: number[]): void;
+  /** Gradient of the convolution with respect to its filter, written into `out` (HWIO). */
+  conv2dBackwardWeights(x: Float32Array, dy: Float32Array, out: Float32Array, params: number[]): void;
+  /**
+   * Row-major batched matmul, `params = [batchA, batchB, M, K, N, transposeA, transposeB]`, with an
+   * optional bias of N values added to every row and a fused activation (codes as in `conv2dForward`).
+   */
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    params: number[],
+    activation: number,
+    alpha: number,
+  ): void;
+  /** The oneDNN implementation chosen for each primitive created so far, keyed by its description. */
+  implementations(): Record<string, string>;
+  /** Drops every cached primitive. */
+  clearCache(): void;
+}
+
+/** Thrown when the addon is not built or its shared library cannot be loaded. */
+export class OnednnUnavailableError extends Error {
+  override name = 'OnednnUnavailableError';
+}
+
+/** How to make the addon available; quoted by every load error. */
+export const ONEDNN_FIX = 'apt-get install -y libdnnl-dev && pnpm --filter @qad/backend-onednn build:native';
+
+/** Where `build:native` (node-gyp, run in `native/` so no package manager builds it on install) puts the addon, relative to the package root. */
+const ADDON_FROM_ROOT = 'native/build/Release/onednn_addon.node';
+
+function thisFile(): string {
+  // tsup's CJS build has __filename and an empty import.meta; the ESM build and vitest have import.meta.url.
+  if (typeof __filename === 'string') return __filename;
+  return fileURLToPath(import.meta.url);
+}
+
+/** The addon's default location: `src/` and `dist/` both sit directly under the package root. */
+export function defaultAddonPath(): string {
+  return resolve(dirname(thisFile()), '..', ADDON_FROM_ROOT);
+}
+
+let loaded: { path: string; addon: OnednnAddon } | undefined;
+
+/**
+ * Loads the native addon (once; later calls return the same object).
+ *
+ * @param path - the `.node` file; default `QAD_ONEDNN_ADDON` from the environment, else the package's
+ *   `build/Release/onednn_addon.node`.
+ * @throws {OnednnUnavailableError} naming the missing file or library and the command that fixes it.
+ */
+export function loadOnednnAddon(path?: string): OnednnAddon {
+  const file = resolve(path ?? process.env.QAD_ONEDNN_ADDON ?? defaultAddonPath());
+  if (loaded?.path === file) return loaded.addon;
+  if (!existsSync(file)) {
+    throw new OnednnUnavailableError(
+      `@qad/backend-onednn: the native addon is not built (${file} does not exist). ` +
+        `Build it with: ${ONEDNN_FIX}`,
+    );
+  }
+  let addon: OnednnAddon;
+  try {
+    addon = createRequire(thisFile())(file) as OnednnAddon;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const missingLib = /libdnnl/.test(reason);
+    throw new OnednnUnavailableError(
+      `@qad/backend-onednn: cannot load ${file}: ${reason}. ` +
+        (missingLib
+          ? 'The oneDNN shared library is missing; install it (apt-get install -y libdnnl2, or libdnnl-dev to build).'
+          : `Rebuild it for this Node.js with: ${ONEDNN_FIX}`),
+      { cause: error },
+    );
+  }
+  if (typeof addon.conv2dForward !== 'function' || typeof addon.matMul !== 'function') {
+    throw new OnednnUnavailableError(
+      `@qad/backend-onednn: ${file} is not this package's addon (no conv2dForward/matMul). Rebuild it with: ${ONEDNN_FIX}`,
+    );
+  }
+  loaded = { path: file, addon };
+  return addon;
+}
