@@ -163,6 +163,6 @@ const lines = [
 await writeFile(join(values.results!, 'study.md'), `${lines.join('\n')}\n`);
 await writeFile(
   join(values.results!, 'study.json'),
-  `${JSON.stringify({ calibration, chosen, seeds, runs }, null, 1)}\n`,
+  `${JSON.stringify({ calibration, chosen, seeds, runs }, null, 2)}\n`,
 );
 console.log(`\n${lines.join('\n')}`);
