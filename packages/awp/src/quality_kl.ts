@@ -64,7 +64,11 @@ export function qualityKlDivergence(logits: tf.Tensor2D, options: QualityKlOptio
       tf.squeeze(tf.slice(logProbs, [rawBlock, 0, 0], [1, -1, -1]), [0]),
     ) as tf.Tensor2D;
     const compressedIndices = Array.from({ length: blocks }, (_, m) => m).filter((m) => m !== rawBlock);
-    const compressed = tf.gather(logProbs, tf.tensor1d(compressedIndices, 'int32'), 0);
+    // Slices, not tf.gather: gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
+    const compressed = tf.concat(
+      compressedIndices.map((m) => tf.slice(logProbs, [m, 0, 0], [1, -1, -1])),
+      0,
+    );
     const pointwise = tf.mul(tf.exp(rawLogProbs), tf.sub(rawLogProbs, compressed));
     return tf.mean(tf.sum(pointwise, -1)) as tf.Scalar;
   });
