@@ -5,9 +5,8 @@ import {
   decodeFrames,
   decodeImage,
   type FaceDetector,
-  IMAGENET_MEAN,
-  IMAGENET_STD,
   MEDIA_EXTENSIONS,
+  Normalize,
   type RgbImage,
   resizeImage,
   squareBox,
@@ -54,18 +53,17 @@ export interface FileDetection {
   framesWithoutFace: number;
 }
 
+// The loader's own normalisation (ImageNet mean/std, one rounding to float32), so scores match training exactly.
+const normalize = Normalize();
+
 /** Normalises a face crop the way the training loader does: resize (pre-resize first), ImageNet mean/std. */
 export async function faceTensor(image: RgbImage, input: DetectorInput): Promise<tf.Tensor4D> {
   let img = image;
   if (input.preResize !== null)
     img = await resizeImage(img, { width: input.preResize, height: input.preResize });
   img = await resizeImage(img, { width: input.inputSize, height: input.inputSize });
-  const out = new Float32Array(img.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const c = i % 3;
-    out[i] = (img.data[i]! / 255 - IMAGENET_MEAN[c]!) / IMAGENET_STD[c]!;
-  }
-  return tf.tensor4d(out, [1, input.inputSize, input.inputSize, 3]);
+  const { data } = await normalize.applyParams(img, undefined);
+  return tf.tensor4d(data, [1, input.inputSize, input.inputSize, 3]);
 }
 
 async function scoreFace(model: tfl.LayersModel, image: RgbImage, input: DetectorInput): Promise<number> {

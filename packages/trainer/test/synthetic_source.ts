@@ -1,16 +1,11 @@
+import { Rng } from '@qad/data-jpeg-aug';
 import * as tf from '@tensorflow/tfjs';
 import type { BatchSource, EvalSource } from '../src/sources';
 
-/** Deterministic PRNG (mulberry32) so that batch (e, i) is a pure function of the seed. */
+/** A generator whose stream is a pure function of the seed, so that batch (e, i) is too. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** Sample `i`'s image at quality `q`: noise, plus a bright square for fakes, blurred by the quality level. */

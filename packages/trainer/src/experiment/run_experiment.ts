@@ -71,6 +71,11 @@ export async function buildBackbone(
   return net;
 }
 
+/** The configured test qualities the test split can provide (`jpeg` is made from its raw frames). */
+function testQualities(config: ResolvedExperiment, test: PairedSplit): Quality[] {
+  return config.eval.qualities.filter((q) => q === RANDOM_JPEG_QUALITY || test.frames[q] !== undefined);
+}
+
 function sourceOptions(config: ResolvedExperiment) {
   return { inputSize: config.hyper.inputSize, preResize: config.data.preResize, seed: config.hyper.seed };
 }
@@ -188,9 +193,7 @@ export async function runExperiment(
       throw new Error(`The ${split} split is empty: nothing to ${split === 'train' ? 'train on' : 'test'}.`);
   }
   const method = resolveMethod(config.train.method);
-  const evalQualities = config.eval.qualities.filter(
-    (q) => q === RANDOM_JPEG_QUALITY || index.test.frames[q] !== undefined,
-  );
+  const evalQualities = testQualities(config, index.test);
   const training: Record<string, TrainResult> = {};
   const predictions: Record<string, QualityPredictions> = {};
   let featureNet: Backbone | undefined;
@@ -234,10 +237,7 @@ export async function testAndWrite(
   net: Backbone,
   index: PairedIndex,
 ): Promise<Omit<ExperimentResult, 'training'>> {
-  const qualities = config.eval.qualities.filter(
-    (q) => q === RANDOM_JPEG_QUALITY || index.test.frames[q] !== undefined,
-  );
-  const predictions = await testPredictions(config, net, index.test, qualities);
+  const predictions = await testPredictions(config, net, index.test, testQualities(config, index.test));
   const evaluation = evaluatePredictions(predictions);
   const files = await writeOutputs(config, row, evaluation, predictions, index.test, net);
   return { evaluation, files };
