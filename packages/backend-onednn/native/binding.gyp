@@ -2,10 +2,10 @@
   "targets": [
     {
       "target_name": "onednn_addon",
-      "sources": ["onednn_addon.cc"],
+      "sources": ["onednn_addon.cc", "elementwise.cc", "layout_ops.cc", "reduce.cc", "pooling.cc"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions"],
-      "libraries": ["-ldnnl"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp"],
+      "libraries": ["-ldnnl", "-fopenmp"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -5,6 +5,9 @@
 
 #include <node_api.h>
 
+#include "addon_support.h"
+#include "kernels.h"
+
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
@@ -19,6 +22,14 @@
 
 namespace {
 
+using qad::Args;
+using qad::F32;
+using qad::float32Arg;
+using qad::intsArg;
+using qad::isNullish;
+using qad::JsError;
+using qad::requireLength;
+
 using dnnl::memory;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
@@ -31,69 +42,6 @@ struct Runtime {
 Runtime& runtime() {
   static Runtime rt;
   return rt;
-}
-
-struct JsError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-#define NAPI_OK(call)                                          \
-  do {                                                         \
-    if ((call) != napi_ok) throw JsError("N-API call failed"); \
-  } while (0)
-
-struct F32 {
-  float* data = nullptr;
-  size_t length = 0;
-};
-
-F32 float32Arg(napi_env env, napi_value value, const char* name) {
-  bool isTyped = false;
-  NAPI_OK(napi_is_typedarray(env, value, &isTyped));
-  if (!isTyped) throw JsError(std::string(name) + " must be a Float32Array");
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  NAPI_OK(napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr));
-  if (type != napi_float32_array) throw JsError(std::string(name) + " must be a Float32Array");
-  return {static_cast<float*>(data), length};
-}
-
-bool isNullish(napi_env env, napi_value value) {
-  napi_valuetype t;
-  NAPI_OK(napi_typeof(env, value, &t));
-  return t == napi_null || t == napi_undefined;
-}
-
-std::vector<int64_t> intsArg(napi_env env, napi_value value, size_t expected, const char* name) {
-  bool isArray = false;
-  NAPI_OK(napi_is_array(env, value, &isArray));
-  if (!isArray) throw JsError(std::string(name) + " must be an array of integers");
-  uint32_t n = 0;
-  NAPI_OK(napi_get_array_length(env, value, &n));
-  if (n != expected)
-    throw JsError(std::string(name) + " must have " + std::to_string(expected) + " entries, got " +
-                  std::to_string(n));
-  std::vector<int64_t> out(n);
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value item;
-    NAPI_OK(napi_get_element(env, value, i, &item));
-    napi_valuetype t;
-    NAPI_OK(napi_typeof(env, item, &t));
-    if (t != napi_number) throw JsError(std::string(name) + " must be an array of integers");
-    double d = 0;
-    NAPI_OK(napi_get_value_double(env, item, &d));
-    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < -(1LL << 40) || d > (1LL << 40))
-      throw JsError(std::string(name) + "[" + std::to_string(i) + "] is not an integer");
-    out[i] = static_cast<int64_t>(d);
-  }
-  return out;
-}
-
-void requireLength(const F32& a, int64_t need, const char* name) {
-  if (need < 0 || static_cast<int64_t>(a.length) != need)
-    throw JsError(std::string(name) + " has " + std::to_string(a.length) + " elements, expected " +
-                  std::to_string(need));
 }
 
 std::string keyOf(const char* kind, const std::vector<int64_t>& p) {
@@ -299,16 +247,6 @@ dnnl::convolution_forward::primitive_desc convFwdPd(const ConvGeom& c, bool with
   return dnnl::convolution_forward::primitive_desc(d, attr, runtime().engine);
 }
 
-struct Args {
-  std::vector<napi_value> v;
-  Args(napi_env env, napi_callback_info info, size_t n) : v(n) {
-    size_t argc = n;
-    NAPI_OK(napi_get_cb_info(env, info, &argc, v.data(), nullptr, nullptr));
-    if (argc < n) throw JsError("expected " + std::to_string(n) + " arguments, got " + std::to_string(argc));
-  }
-  napi_value operator[](size_t i) const { return v[i]; }
-};
-
 int64_t elements(const memory::desc& md) { return static_cast<int64_t>(md.get_size() / sizeof(float)); }
 
 // conv2dForward(x, filter, bias | null, out, params[18], activation, alpha)
@@ -490,6 +428,17 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackwardWeights", nullptr, guarded<Conv2dBackwardWeights>, nullptr, nullptr, nullptr, napi_default,
        nullptr},
       {"matMul", nullptr, guarded<MatMul>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, guarded<qad::Binary>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, guarded<qad::Unary>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"addN", nullptr, guarded<qad::AddN>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormApply", nullptr, guarded<qad::BatchNormApply>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"slice", nullptr, guarded<qad::Slice>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"pad", nullptr, guarded<qad::Pad>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, guarded<qad::Tile>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"transpose", nullptr, guarded<qad::Transpose>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduce", nullptr, guarded<qad::Reduce>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, guarded<qad::MaxPool>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, guarded<qad::MaxPoolGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implementations", nullptr, guarded<Implementations>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"clearCache", nullptr, guarded<ClearCache>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,4 +1,6 @@
 export { convParams } from './conv_params';
+export { type KernelRoute, kernelRoutes, resetKernelRoutes } from './kernel_routes';
+export { reductionBlock } from './kernels/reductions';
 export {
   defaultAddonPath,
   loadOnednnAddon,

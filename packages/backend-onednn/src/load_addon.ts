@@ -37,6 +37,59 @@ export interface OnednnAddon {
     activation: number,
     alpha: number,
   ): void;
+  /**
+   * `out = a ∘ b` with tfjs broadcasting; `op` is a code of `BINARY_OPS` (add, sub, mul, div,
+   * squared difference, maximum, minimum). `out` has the broadcast shape's size.
+   */
+  binary(
+    op: number,
+    a: Float32Array,
+    aShape: number[],
+    b: Float32Array,
+    bShape: number[],
+    out: Float32Array,
+  ): void;
+  /** Element-wise `out = f(x)`; `op` is a code of `UNARY_OPS`; `alpha` is Step's and LeakyRelu's parameter. */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** `out = Σ inputs`, added left to right. */
+  addN(inputs: Float32Array[], out: Float32Array): void;
+  /**
+   * `out = offset + (x − mean) · scale / √(variance + ε)` with every parameter a vector over `x`'s last axis
+   * (or one value; `mean` must have one value per channel).
+   */
+  batchNormApply(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    out: Float32Array,
+    epsilon: number,
+  ): void;
+  /** Copies the box `[begin, begin + size)` of `x` into `out`. */
+  slice(x: Float32Array, xShape: number[], begin: number[], size: number[], out: Float32Array): void;
+  /** Constant padding; `out` must be zero-filled (a new array) when `value` is 0. */
+  pad(
+    x: Float32Array,
+    xShape: number[],
+    before: number[],
+    after: number[],
+    value: number,
+    out: Float32Array,
+  ): void;
+  /** Repeats `x` `reps[d]` times along each axis. */
+  tile(x: Float32Array, xShape: number[], reps: number[], out: Float32Array): void;
+  /** `out`'s axis `d` is `x`'s axis `perm[d]`. */
+  transpose(x: Float32Array, xShape: number[], perm: number[], out: Float32Array): void;
+  /**
+   * Reduces `x` seen as `[outer, reduce, inner]` over its middle axis into `out` (`[outer, inner]`);
+   * `op` is a code of `REDUCE_OPS` (sum, mean, max, min).
+   */
+  reduce(op: number, x: Float32Array, out: Float32Array, dims: [number, number, number]): void;
+  /** NHWC max pooling; `params = [N, IH, IW, C, OH, OW, KH, KW, SH, SW, padTop, padLeft]`. */
+  maxPool(x: Float32Array, out: Float32Array, params: number[]): void;
+  /** Max pooling's input gradient into the zero-filled `out` (`params` as for `maxPool`). */
+  maxPoolGrad(dy: Float32Array, x: Float32Array, out: Float32Array, params: number[]): void;
   /** The oneDNN implementation chosen for each primitive created so far, keyed by its description. */
   implementations(): Record<string, string>;
   /** Drops every cached primitive. */
@@ -97,9 +150,13 @@ export function loadOnednnAddon(path?: string): OnednnAddon {
       { cause: error },
     );
   }
-  if (typeof addon.conv2dForward !== 'function' || typeof addon.matMul !== 'function') {
+  if (
+    typeof addon.conv2dForward !== 'function' ||
+    typeof addon.matMul !== 'function' ||
+    typeof addon.binary !== 'function'
+  ) {
     throw new OnednnUnavailableError(
-      `@qad/backend-onednn: ${file} is not this package's addon (no conv2dForward/matMul). Rebuild it with: ${ONEDNN_FIX}`,
+      `@qad/backend-onednn: ${file} is not this package's addon, or an older build of it (no conv2dForward/matMul/binary). Rebuild it with: ${ONEDNN_FIX}`,
     );
   }
   loaded = { path: file, addon };

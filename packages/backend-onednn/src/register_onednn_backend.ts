@@ -1,7 +1,10 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { countRoute } from './kernel_routes';
 import type { KernelContext } from './kernel_support';
+import { addN } from './kernels/add_n';
 import { batchMatMul } from './kernels/batch_mat_mul';
+import { BINARY_OPS, binaryKernel } from './kernels/binary_ops';
 import { conv2d } from './kernels/conv2d';
 import { conv2dBackpropFilter } from './kernels/conv2d_backprop_filter';
 import { conv2dBackpropInput } from './kernels/conv2d_backprop_input';
@@ -10,24 +13,22 @@ import {
   depthwiseConv2dBackpropFilter,
   depthwiseConv2dBackpropInput,
 } from './kernels/depthwise_conv2d';
+import { fusedBatchNorm } from './kernels/fused_batch_norm';
 import { fusedConv2d } from './kernels/fused_conv2d';
 import { fusedMatMul } from './kernels/fused_mat_mul';
+import { maxPool, maxPoolGrad } from './kernels/max_pool';
+import { padV2 } from './kernels/pad';
+import { REDUCE_OPS, reductionKernel } from './kernels/reductions';
+import { slice } from './kernels/slice';
+import { tile } from './kernels/tile';
+import { transpose } from './kernels/transpose';
+import { UNARY_OPS, unaryKernel } from './kernels/unary_ops';
 import { loadOnednnAddon, type OnednnAddon } from './load_addon';
 
-/** The kernels the oneDNN backend runs natively; every other kernel is the cpu backend's. */
-export const ONEDNN_KERNELS = [
-  tf.Conv2D,
-  tf.Conv2DBackpropInput,
-  tf.Conv2DBackpropFilter,
-  tf.FusedConv2D,
-  tf.DepthwiseConv2dNative,
-  tf.DepthwiseConv2dNativeBackpropInput,
-  tf.DepthwiseConv2dNativeBackpropFilter,
-  tf.BatchMatMul,
-  tf._FusedMatMul,
-] as const;
+type KernelFactory = (ctx: KernelContext) => tf.KernelConfig;
 
-const KERNEL_FACTORIES: Record<(typeof ONEDNN_KERNELS)[number], (ctx: KernelContext) => tf.KernelConfig> = {
+const KERNEL_FACTORIES: Record<string, KernelFactory> = {
+  // oneDNN primitives
   [tf.Conv2D]: conv2d,
   [tf.Conv2DBackpropInput]: conv2dBackpropInput,
   [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
@@ -37,7 +38,28 @@ const KERNEL_FACTORIES: Record<(typeof ONEDNN_KERNELS)[number], (ctx: KernelCont
   [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseConv2dBackpropFilter,
   [tf.BatchMatMul]: batchMatMul,
   [tf._FusedMatMul]: fusedMatMul,
+  // native loops (OpenMP)
+  ...Object.fromEntries(Object.keys(BINARY_OPS).map((k) => [k, binaryKernel(k as keyof typeof BINARY_OPS)])),
+  ...Object.fromEntries(Object.keys(UNARY_OPS).map((k) => [k, unaryKernel(k as keyof typeof UNARY_OPS)])),
+  ...Object.fromEntries(
+    Object.keys(REDUCE_OPS).map((k) => [k, reductionKernel(k as keyof typeof REDUCE_OPS)]),
+  ),
+  [tf.AddN]: addN,
+  [tf.FusedBatchNorm]: fusedBatchNorm,
+  [tf.Slice]: slice,
+  [tf.PadV2]: padV2,
+  [tf.Tile]: tile,
+  [tf.Transpose]: transpose,
+  [tf.MaxPool]: maxPool,
+  [tf.MaxPoolGrad]: maxPoolGrad,
 };
+
+/**
+ * The kernels the oneDNN backend runs natively (convolutions and matmuls as oneDNN primitives; element-wise,
+ * reduction, layout, batch-norm and pooling kernels as OpenMP loops); every other kernel is the cpu
+ * backend's.
+ */
+export const ONEDNN_KERNELS: readonly string[] = Object.keys(KERNEL_FACTORIES);
 
 /**
  * The oneDNN backend: tfjs's cpu backend (tensors stay in JS typed arrays) whose hot kernels call oneDNN
@@ -85,10 +107,25 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
     if (!tf.getKernel(config.kernelName, name)) tf.registerKernel({ ...config, backendName: name });
   }
   for (const kernelName of ONEDNN_KERNELS) {
-    const fallback = tf.getKernel(kernelName, 'cpu')?.kernelFunc;
-    if (!fallback) throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
+    const cpuKernel = tf.getKernel(kernelName, 'cpu')?.kernelFunc;
+    if (!cpuKernel) throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
+    let fellBack = false;
+    const fallback: tf.KernelFunc = (args) => {
+      fellBack = true;
+      return cpuKernel(args);
+    };
+    const config = KERNEL_FACTORIES[kernelName]!({ addon, backendName: name, fallback });
+    const native = config.kernelFunc;
     tf.unregisterKernel(kernelName, name);
-    tf.registerKernel(KERNEL_FACTORIES[kernelName]({ addon, backendName: name, fallback }));
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        fellBack = false;
+        const out = native(args);
+        countRoute(kernelName, fellBack);
+        return out;
+      },
+    });
   }
   tf.registerBackend(name, () => new MathBackendOnednn(addon), options.priority ?? 0);
   return name;

@@ -195,3 +195,98 @@ describe('the addon checks its arguments instead of reading out of bounds', () =
     expect(Array.from(out)).toEqual([1 + 5, 2 + 6, 4 + 8, 5 + 9]);
   });
 });
+
+describe('the native loops check their arguments too', () => {
+  const f = (n: number) => new Float32Array(n);
+  it.each([
+    [
+      'shapes that do not broadcast',
+      () => addon.binary(0, f(6), [2, 3], f(8), [2, 4], f(6)),
+      'shapes [2, 3] [2, 4] cannot be broadcast together',
+    ],
+    [
+      'a binary output of the wrong size',
+      () => addon.binary(2, f(6), [2, 3], f(3), [3], f(5)),
+      'out has 5 elements, expected 6',
+    ],
+    [
+      'an operand shorter than its shape',
+      () => addon.binary(1, f(5), [2, 3], f(3), [3], f(6)),
+      'a has 5 elements, expected 6',
+    ],
+    ['an unknown binary op', () => addon.binary(42, f(1), [], f(1), [], f(1)), 'unknown binary op 42'],
+    ['an unknown unary op', () => addon.unary(-1, f(2), f(2), 0), 'unknown unary op -1'],
+    [
+      'a unary output of the wrong size',
+      () => addon.unary(0, f(4), f(3), 0),
+      'out has 3 elements, expected 4',
+    ],
+    [
+      'a slice past the end',
+      () => addon.slice(f(12), [3, 4], [1, 2], [2, 3], f(6)),
+      'slice [2, +3) is out of bounds of axis 1 (size 4)',
+    ],
+    ['negative padding', () => addon.pad(f(4), [4], [-1], [0], 0, f(3)), 'negative padding is not supported'],
+    [
+      'a transpose that is not a permutation',
+      () => addon.transpose(f(6), [2, 3], [0, 0], f(6)),
+      'perm is not a permutation',
+    ],
+    [
+      'reduction sizes that do not fit x',
+      () => addon.reduce(0, f(10), f(2), [2, 4, 1]),
+      'x has 10 elements, expected 8',
+    ],
+    [
+      'a zero-sized reduction',
+      () => addon.reduce(1, f(0), f(0), [1, 0, 1]),
+      'reduction sizes must be positive',
+    ],
+    [
+      'a pooling input of the wrong size',
+      () => addon.maxPool(f(10), f(4), [1, 3, 3, 1, 2, 2, 2, 2, 1, 1, 0, 0]),
+      'x has 10 elements, expected 9',
+    ],
+    [
+      'a zero pooling stride',
+      () => addon.maxPoolGrad(f(4), f(9), f(9), [1, 3, 3, 1, 2, 2, 2, 2, 0, 1, 0, 0]),
+      'pooling sizes and strides must be positive',
+    ],
+    [
+      'batch-norm parameters of the wrong length',
+      () => addon.batchNormApply(f(12), f(3), f(2), null, null, f(12), 1e-3),
+      'variance has 2 values, expected 1 or 3',
+    ],
+    [
+      'addN inputs of different sizes',
+      () => addon.addN([f(4), f(3)], f(4)),
+      'every input has 3 elements, expected 4',
+    ],
+    ['an empty addN', () => addon.addN([], f(4)), 'addN needs at least one input'],
+    [
+      'a shape with too many axes',
+      () => addon.slice(f(1), Array(17).fill(1), Array(17).fill(0), Array(17).fill(1), f(1)),
+      'xShape has 17 entries, at most 16 are supported',
+    ],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  it('hand-computed cases: a broadcast subtraction, a per-channel sum and a 2×2 max-pool gradient', () => {
+    const diff = f(6);
+    addon.binary(1, new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3], new Float32Array([1, 10, 100]), [3], diff);
+    expect(Array.from(diff)).toEqual([0, -8, -97, 3, -5, -94]);
+    const sums = f(3);
+    addon.reduce(0, new Float32Array([1, 2, 3, 4, 5, 6]), sums, [1, 2, 3]);
+    expect(Array.from(sums)).toEqual([5, 7, 9]);
+    // 3×3 input, 2×2 windows with stride 1: the centre (9) is every window's maximum and collects all four gradients.
+    const dx = f(9);
+    addon.maxPoolGrad(
+      new Float32Array([1, 2, 3, 4]),
+      new Float32Array([1, 2, 3, 4, 9, 5, 6, 7, 8]),
+      dx,
+      [1, 3, 3, 1, 2, 2, 2, 2, 1, 1, 0, 0],
+    );
+    expect(Array.from(dx)).toEqual([0, 0, 0, 0, 10, 0, 0, 0, 0]);
+  });
+});

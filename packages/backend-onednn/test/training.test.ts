@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { kernelRoutes, resetKernelRoutes } from '../src';
 import { addon, ONEDNN, relativeError, values } from './helpers';
 
 const SHAPES: Record<string, number[]> = {
@@ -75,5 +76,97 @@ describe('training on onednn', () => {
     // unfuses conv + bias + relu, so training never reaches FusedConv2D; parity.test.ts covers it.)
     const kinds = new Set(Object.keys(addon.implementations()).map((k) => k.split(',')[0]));
     for (const kind of ['convf', 'convbd', 'convbw', 'matmul']) expect(kinds, kind).toContain(kind);
+  });
+});
+
+/**
+ * A ResNet-style tfjs-layers model: zero padding, valid convs, batch norm in training mode, ReLU, max
+ * pooling, a residual add, global average pooling and a dense head — every kernel the native loops cover.
+ */
+function residualModel(): tf.LayersModel {
+  const input = tf.input({ shape: [12, 12, 3] });
+  let h = tf.layers.zeroPadding2d({ padding: 1 }).apply(input) as tf.SymbolicTensor;
+  h = tf.layers
+    .conv2d({
+      filters: 8,
+      kernelSize: 3,
+      useBias: false,
+      kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }),
+    })
+    .apply(h) as tf.SymbolicTensor;
+  h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor;
+  h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
+  h = tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(h) as tf.SymbolicTensor;
+  let branch = tf.layers.zeroPadding2d({ padding: 1 }).apply(h) as tf.SymbolicTensor;
+  branch = tf.layers
+    .conv2d({
+      filters: 8,
+      kernelSize: 3,
+      useBias: false,
+      kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }),
+    })
+    .apply(branch) as tf.SymbolicTensor;
+  branch = tf.layers.batchNormalization().apply(branch) as tf.SymbolicTensor;
+  h = tf.layers.add().apply([h, branch]) as tf.SymbolicTensor;
+  h = tf.layers.activation({ activation: 'sigmoid' }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })
+    .apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+async function trainResidual(backend: string, steps: number) {
+  await tf.setBackend(backend);
+  const before = tf.memory().numTensors;
+  const model = residualModel();
+  const x = tf.tensor(values(6 * 12 * 12 * 3, 77), [6, 12, 12, 3]);
+  const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0], 'int32'), 2));
+  const optimizer = tf.train.adam(0.01);
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
+      true,
+    );
+    losses.push(loss!.dataSync()[0]!);
+    loss!.dispose();
+  }
+  // Trainable weights and the batch-norm moving statistics.
+  const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+  optimizer.dispose();
+  model.dispose();
+  tf.dispose([x, labels]);
+  expect(tf.memory().numTensors).toBe(before);
+  return { weights, losses };
+}
+
+describe('training a residual tfjs-layers model on onednn', () => {
+  it('matches the cpu backend after 5 Adam steps, with every overridden kernel on the native path', async () => {
+    const cpu = await trainResidual('cpu', 5);
+    resetKernelRoutes();
+    const onednn = await trainResidual(ONEDNN, 5);
+    await tf.setBackend('cpu');
+    expect(onednn.weights.length).toBe(cpu.weights.length);
+    cpu.weights.forEach((w, i) => {
+      expect(relativeError(onednn.weights[i]!, w), `weight ${i}`).toBeLessThanOrEqual(1e-4);
+    });
+    expect(relativeError(onednn.losses, cpu.losses)).toBeLessThanOrEqual(1e-4);
+    expect(cpu.losses.at(-1)!).toBeLessThan(cpu.losses[0]!);
+    const routes = kernelRoutes();
+    for (const k of [
+      tf.PadV2,
+      tf.Slice,
+      tf.FusedBatchNorm,
+      tf.Mean,
+      tf.Sum,
+      tf.MaxPool,
+      tf.MaxPoolGrad,
+      tf.Relu,
+    ]) {
+      expect(routes[k]?.native ?? 0, k).toBeGreaterThan(0);
+    }
+    // Float32 element-wise arithmetic in the training graph never leaves the native path.
+    for (const k of [tf.Multiply, tf.Sub, tf.Add, tf.RealDiv]) expect(routes[k]?.fallback ?? 0, k).toBe(0);
   });
 });

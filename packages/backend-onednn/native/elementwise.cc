@@ -1,0 +1,246 @@
+// Element-wise kernels on float32 buffers: binary ops with NumPy/tfjs broadcasting, unary ops, AddN and the
+// batch-norm affine map. Each follows the tfjs cpu kernel's arithmetic (float32 storage, the same operation
+// order; transcendental functions in double, as JavaScript's Math does) so results agree to rounding.
+
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "addon_support.h"
+#include "broadcast.h"
+#include "kernels.h"
+
+namespace qad {
+namespace {
+
+enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kMinimum, kBinaryOpCount };
+
+struct AddOp {
+  static float f(float a, float b) { return a + b; }
+};
+struct SubOp {
+  static float f(float a, float b) { return a - b; }
+};
+struct MulOp {
+  static float f(float a, float b) { return a * b; }
+};
+struct DivOp {
+  static float f(float a, float b) { return a / b; }
+};
+struct SquaredDifferenceOp {
+  static float f(float a, float b) {
+    double d = static_cast<double>(a) - b;
+    return static_cast<float>(d * d);
+  }
+};
+// JavaScript's Math.max/min: NaN wins.
+struct MaximumOp {
+  static float f(float a, float b) { return (a != a || b != b) ? std::numeric_limits<float>::quiet_NaN() : (a > b ? a : b); }
+};
+struct MinimumOp {
+  static float f(float a, float b) { return (a != a || b != b) ? std::numeric_limits<float>::quiet_NaN() : (a < b ? a : b); }
+};
+
+template <class Op>
+void binaryRun(const float* a, const float* b, float* o, int64_t n, int64_t sa, int64_t sb) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; i++) o[i] = Op::f(a[i], b[i]);
+  } else if (sa == 0 && sb == 1) {
+    const float av = a[0];
+    for (int64_t i = 0; i < n; i++) o[i] = Op::f(av, b[i]);
+  } else if (sa == 1 && sb == 0) {
+    const float bv = b[0];
+    for (int64_t i = 0; i < n; i++) o[i] = Op::f(a[i], bv);
+  } else {
+    const float v = Op::f(a[0], b[0]);
+    for (int64_t i = 0; i < n; i++) o[i] = v;
+  }
+}
+
+template <class Op>
+void binaryRange(const BroadcastPlan& plan, const float* a, const float* b, float* o, int64_t begin, int64_t end) {
+  BroadcastCursor cur(plan, begin);
+  const int64_t inner = plan.dims.back();
+  const int64_t sa = plan.strides[0].back(), sb = plan.strides[1].back();
+  int64_t i = begin;
+  while (i < end) {
+    const int64_t at = cur.innerIndex();
+    const int64_t n = std::min(inner - at, end - i);
+    binaryRun<Op>(a + cur.offset[0] + at * sa, b + cur.offset[1] + at * sb, o + i, n, sa, sb);
+    i += n;
+    cur.nextRow();
+  }
+}
+
+template <class Op>
+void binaryAll(const BroadcastPlan& plan, const float* a, const float* b, float* o) {
+  const int64_t total = plan.total;
+#pragma omp parallel if (total >= kParallelGrain)
+  {
+    const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+    const int64_t chunk = (total + threads - 1) / threads;
+    const int64_t begin = std::min(total, t * chunk), end = std::min(total, begin + chunk);
+    if (begin < end) binaryRange<Op>(plan, a, b, o, begin, end);
+  }
+}
+
+}  // namespace
+
+// binary(op, a, aShape, b, bShape, out): out = a ∘ b with broadcasting; out has the broadcast shape.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args args(env, info, 6);
+  const int32_t op = int32Arg(env, args[0], "op");
+  F32 a = float32Arg(env, args[1], "a");
+  auto aShape = intsArg(env, args[2], -1, "aShape");
+  F32 b = float32Arg(env, args[3], "b");
+  auto bShape = intsArg(env, args[4], -1, "bShape");
+  F32 o = float32Arg(env, args[5], "out");
+  if (op < 0 || op >= kBinaryOpCount) throw JsError("unknown binary op " + std::to_string(op));
+  requireLength(a, sizeOf(aShape, "aShape"), "a");
+  requireLength(b, sizeOf(bShape, "bShape"), "b");
+  BroadcastPlan plan = planBroadcast({aShape, bShape});
+  requireLength(o, plan.total, "out");
+  if (plan.total == 0) return nullptr;
+  switch (op) {
+    case kAdd: binaryAll<AddOp>(plan, a.data, b.data, o.data); break;
+    case kSub: binaryAll<SubOp>(plan, a.data, b.data, o.data); break;
+    case kMul: binaryAll<MulOp>(plan, a.data, b.data, o.data); break;
+    case kDiv: binaryAll<DivOp>(plan, a.data, b.data, o.data); break;
+    case kSquaredDifference: binaryAll<SquaredDifferenceOp>(plan, a.data, b.data, o.data); break;
+    case kMaximum: binaryAll<MaximumOp>(plan, a.data, b.data, o.data); break;
+    case kMinimum: binaryAll<MinimumOp>(plan, a.data, b.data, o.data); break;
+  }
+  return nullptr;
+}
+
+namespace {
+
+enum UnaryOp {
+  kRelu = 0, kRelu6, kNeg, kSquare, kSqrt, kRsqrt, kExp, kLog, kSigmoid, kAbs, kStep, kReciprocal, kTanh, kElu,
+  kLeakyRelu, kUnaryOpCount
+};
+
+template <class F>
+void unaryAll(const float* x, float* o, int64_t n, F f) {
+#pragma omp parallel for if (n >= kParallelGrain) schedule(static)
+  for (int64_t i = 0; i < n; i++) o[i] = f(x[i]);
+}
+
+float jsMax0(float v) { return v != v ? v : (v > 0.f ? v : 0.f); }
+
+}  // namespace
+
+// unary(op, x, out, alpha): alpha is Step's value for x ≤ 0 and LeakyRelu's slope.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  const int32_t op = int32Arg(env, args[0], "op");
+  F32 x = float32Arg(env, args[1], "x");
+  F32 o = float32Arg(env, args[2], "out");
+  const float alpha = static_cast<float>(doubleArg(env, args[3], "alpha"));
+  if (op < 0 || op >= kUnaryOpCount) throw JsError("unknown unary op " + std::to_string(op));
+  requireLength(o, static_cast<int64_t>(x.length), "out");
+  const int64_t n = static_cast<int64_t>(x.length);
+  const float* xs = x.data;
+  float* os = o.data;
+  switch (op) {
+    case kRelu: unaryAll(xs, os, n, [](float v) { return jsMax0(v); }); break;
+    case kRelu6: unaryAll(xs, os, n, [](float v) { float r = jsMax0(v); return r > 6.f ? 6.f : r; }); break;
+    case kNeg: unaryAll(xs, os, n, [](float v) { return -v; }); break;
+    case kSquare: unaryAll(xs, os, n, [](float v) { return v * v; }); break;
+    case kSqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::sqrt(static_cast<double>(v))); }); break;
+    case kRsqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); }); break;
+    case kExp: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::exp(static_cast<double>(v))); }); break;
+    case kLog: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
+    case kSigmoid:
+      unaryAll(xs, os, n, [](float v) { return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(v)))); });
+      break;
+    case kAbs: unaryAll(xs, os, n, [](float v) { return std::fabs(v); }); break;
+    case kStep: unaryAll(xs, os, n, [alpha](float v) { return v != v ? v : (v > 0.f ? 1.f : alpha); }); break;
+    case kReciprocal: unaryAll(xs, os, n, [](float v) { return 1.f / v; }); break;
+    case kTanh: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::tanh(static_cast<double>(v))); }); break;
+    case kElu:
+      unaryAll(xs, os, n, [](float v) { return v >= 0.f ? v : static_cast<float>(std::exp(static_cast<double>(v)) - 1.0); });
+      break;
+    case kLeakyRelu: unaryAll(xs, os, n, [alpha](float v) { return v < 0.f ? alpha * v : v; }); break;
+  }
+  return nullptr;
+}
+
+// addN([x0, x1, …], out): the element-wise sum, added left to right as the cpu kernel does.
+napi_value AddN(napi_env env, napi_callback_info info) {
+  Args args(env, info, 2);
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, args[0], &isArray));
+  if (!isArray) throw JsError("inputs must be an array of Float32Arrays");
+  uint32_t count = 0;
+  NAPI_OK(napi_get_array_length(env, args[0], &count));
+  if (count == 0) throw JsError("addN needs at least one input");
+  F32 o = float32Arg(env, args[1], "out");
+  std::vector<const float*> xs(count);
+  for (uint32_t k = 0; k < count; k++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, args[0], k, &item));
+    F32 x = float32Arg(env, item, "inputs[k]");
+    requireLength(x, static_cast<int64_t>(o.length), "every input");
+    xs[k] = x.data;
+  }
+  const int64_t n = static_cast<int64_t>(o.length);
+  float* os = o.data;
+#pragma omp parallel for if (n >= kParallelGrain) schedule(static)
+  for (int64_t i = 0; i < n; i++) {
+    float s = xs[0][i];
+    for (uint32_t k = 1; k < count; k++) s += xs[k][i];
+    os[i] = s;
+  }
+  return nullptr;
+}
+
+// batchNormApply(x, mean, variance, offset | null, scale | null, out, epsilon): out = offset + (x − mean)
+// · scale / √(variance + ε), every parameter a vector over x's last axis (length C) or a single value.
+napi_value BatchNormApply(napi_env env, napi_callback_info info) {
+  Args args(env, info, 7);
+  F32 x = float32Arg(env, args[0], "x");
+  F32 mean = float32Arg(env, args[1], "mean");
+  F32 variance = float32Arg(env, args[2], "variance");
+  const bool hasOffset = !isNullish(env, args[3]), hasScale = !isNullish(env, args[4]);
+  F32 offset = hasOffset ? float32Arg(env, args[3], "offset") : F32{};
+  F32 scale = hasScale ? float32Arg(env, args[4], "scale") : F32{};
+  F32 o = float32Arg(env, args[5], "out");
+  const double eps = doubleArg(env, args[6], "epsilon");
+  requireLength(o, static_cast<int64_t>(x.length), "out");
+  const int64_t c = static_cast<int64_t>(mean.length);
+  if (c < 1) throw JsError("mean must not be empty");
+  auto check = [&](const F32& v, const char* name) {
+    if (v.length != 1 && static_cast<int64_t>(v.length) != c)
+      throw JsError(std::string(name) + " has " + std::to_string(v.length) + " values, expected 1 or " + std::to_string(c));
+  };
+  check(variance, "variance");
+  if (hasOffset) check(offset, "offset");
+  if (hasScale) check(scale, "scale");
+  if (x.length % c != 0) throw JsError("x's size is not a multiple of the parameters' length");
+  // The cpu kernel divides by √(var + ε) per element in double; the per-channel multiplier below is the
+  // same quantity, rounded once.
+  std::vector<float> mul(c), add(c);
+  for (int64_t k = 0; k < c; k++) {
+    const double s = hasScale ? scale.data[scale.length == 1 ? 0 : k] : 1.0;
+    mul[k] = static_cast<float>(s / std::sqrt(static_cast<double>(variance.data[variance.length == 1 ? 0 : k]) + eps));
+    add[k] = hasOffset ? offset.data[offset.length == 1 ? 0 : k] : 0.f;
+  }
+  const float* means = mean.data;
+  const int64_t rows = static_cast<int64_t>(x.length) / c;
+  const float* xs = x.data;
+  float* os = o.data;
+  const float* ms = mul.data();
+  const float* as = add.data();
+#pragma omp parallel for if (rows * c >= kParallelGrain) schedule(static)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = xs + r * c;
+    float* orow = os + r * c;
+    for (int64_t k = 0; k < c; k++) orow[k] = (xr[k] - means[k]) * ms[k] + as[k];
+  }
+  return nullptr;
+}
+
+}  // namespace qad

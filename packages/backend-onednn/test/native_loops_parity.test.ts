@@ -1,0 +1,317 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { kernelRoutes, resetKernelRoutes } from '../src';
+import { type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
+
+const TOLERANCE = 1e-4;
+
+/** Runs `c` on cpu and onednn, compares, and says whether onednn ran it natively or fell back. */
+async function compare(c: KernelCase): Promise<'native' | 'fallback'> {
+  const want = await runOn('cpu', c);
+  resetKernelRoutes();
+  const got = await runOn(ONEDNN, c);
+  expect(got.shape).toEqual(want.shape);
+  expect(relativeError(got.data, want.data)).toBeLessThanOrEqual(TOLERANCE);
+  const route = kernelRoutes()[c.kernel];
+  expect(route, `${c.kernel} was not dispatched to the onednn kernel`).toBeDefined();
+  return route!.fallback > 0 ? 'fallback' : 'native';
+}
+
+beforeEach(() => resetKernelRoutes());
+
+// Same shapes, channel vectors both ways, both operands broadcast, scalars, and sizes past the threshold
+// where the loops split across threads (2^15 elements).
+const BROADCASTS: Array<[number[], number[]]> = [
+  [
+    [2, 3, 4, 5],
+    [2, 3, 4, 5],
+  ],
+  [[4, 5, 6, 8], [8]],
+  [
+    [1, 1, 1, 8],
+    [3, 5, 5, 8],
+  ],
+  [
+    [3, 1, 5],
+    [1, 4, 1],
+  ],
+  [
+    [2, 1, 3],
+    [2, 4, 3],
+  ],
+  [[6], []],
+  [[], [7]],
+  [[], []],
+  [[16, 32, 32, 16], [16]],
+  [
+    [16, 32, 32, 16],
+    [16, 32, 32, 16],
+  ],
+  [[70_000], []],
+  [
+    [8, 1, 64, 1],
+    [1, 30, 1, 40],
+  ],
+];
+
+describe('binary kernels with broadcasting match the cpu backend', () => {
+  const kernels = [tf.Add, tf.Sub, tf.Multiply, tf.RealDiv, tf.SquaredDifference, tf.Maximum, tf.Minimum];
+  it.each(kernels)('%s over every broadcast pattern', async (kernel) => {
+    for (const [a, b] of BROADCASTS) {
+      const inputs = randomInputs({ a, b }, 3);
+      expect(await compare({ kernel, inputs, attrs: {} }), `${a} ∘ ${b}`).toBe('native');
+    }
+  });
+
+  it('int32 operands go to the cpu kernel', async () => {
+    await tf.setBackend(ONEDNN);
+    const a = tf.tensor1d([1, 2, 3], 'int32');
+    const b = tf.tensor1d([4, 5, 6], 'int32');
+    const sum = tf.add(a, b);
+    expect(sum.dtype).toBe('int32');
+    expect(Array.from(sum.dataSync())).toEqual([5, 7, 9]);
+    expect(kernelRoutes()[tf.Add]).toEqual({ native: 0, fallback: 1 });
+    tf.dispose([a, b, sum]);
+  });
+
+  it('NaN propagates through maximum and minimum as in JavaScript', async () => {
+    const inputs = randomInputs({ a: [40], b: [40] }, 5);
+    inputs.a!.data[3] = Number.NaN;
+    inputs.b!.data[7] = Number.NaN;
+    for (const kernel of [tf.Maximum, tf.Minimum]) {
+      const want = await runOn('cpu', { kernel, inputs, attrs: {} });
+      const got = await runOn(ONEDNN, { kernel, inputs, attrs: {} });
+      expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    }
+  });
+});
+
+describe('unary kernels match the cpu backend', () => {
+  const signed = [tf.Relu, tf.Relu6, tf.Neg, tf.Square, tf.Exp, tf.Sigmoid, tf.Abs, tf.Reciprocal, tf.Tanh];
+  const positive = [tf.Sqrt, tf.Rsqrt, tf.Log];
+  const withAlpha = [tf.Step, tf.LeakyRelu, tf.Elu];
+  it.each([...signed, ...positive, ...withAlpha])('%s, small and large', async (kernel) => {
+    for (const shape of [[7], [3, 50, 50, 8]]) {
+      const inputs = randomInputs({ x: shape }, 9);
+      const x = inputs.x!.data;
+      for (let i = 0; i < x.length; i++) {
+        x[i] = positive.includes(kernel) ? Math.abs(x[i]!) * 4 + 0.05 : x[i]! * 8;
+      }
+      expect(await compare({ kernel, inputs, attrs: { alpha: 0.2 } }), String(shape)).toBe('native');
+    }
+  });
+
+  it('Relu, Relu6 and Step keep NaN, as the cpu kernels do', async () => {
+    const inputs = { x: { shape: [4], data: new Float32Array([Number.NaN, -1, 0, 7]) } };
+    for (const kernel of [tf.Relu, tf.Relu6, tf.Step]) {
+      const want = await runOn('cpu', { kernel, inputs, attrs: { alpha: 0.5 } });
+      const got = await runOn(ONEDNN, { kernel, inputs, attrs: { alpha: 0.5 } });
+      expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    }
+  });
+});
+
+describe('reductions match the cpu backend', () => {
+  const cases: Array<[number[], number[], boolean]> = [
+    [[4, 5, 6, 8], [0, 1, 2], false],
+    [[4, 5, 6, 8], [0, 1, 2], true],
+    [[4, 5, 6, 8], [1, 2], true],
+    [[4, 5, 6, 8], [3], false],
+    [[4, 5, 6, 8], [0], false],
+    [[4, 5, 6, 8], [2, 3], false],
+    [[4, 1, 6, 8], [0, 2], false], // contiguous once the size-1 axis is dropped
+    [[16, 32, 32, 16], [0, 1, 2], false], // one output row: the reduced axis splits across threads
+    [[16, 32, 32, 16], [1, 2], false], // many output rows: rows split across threads
+    [[300_000], [0], false],
+  ];
+  it.each([tf.Sum, tf.Mean, tf.Max, tf.Min])('%s over contiguous axes', async (kernel) => {
+    for (const [shape, axis, keepDims] of cases) {
+      const inputs = randomInputs({ x: shape }, 13);
+      const attrs = kernel === tf.Max ? { reductionIndices: axis, keepDims } : { axis, keepDims };
+      expect(await compare({ kernel, inputs, attrs }), `${shape} over ${axis}`).toBe('native');
+    }
+  });
+
+  it('non-contiguous axes go to the cpu kernel', async () => {
+    const inputs = randomInputs({ x: [4, 5, 6, 8] }, 17);
+    expect(await compare({ kernel: tf.Sum, inputs, attrs: { axis: [0, 2], keepDims: false } })).toBe(
+      'fallback',
+    );
+  });
+});
+
+describe('slice, pad, tile and transpose match the cpu backend', () => {
+  it('Slice: strided boxes natively, one contiguous range as the cpu backend’s view', async () => {
+    const cases: Array<[number[], number[], number[]]> = [
+      [
+        [4, 9, 9, 16],
+        [0, 1, 1, 0],
+        [4, 7, 7, 16],
+      ],
+      [
+        [5, 6, 7],
+        [1, 2, 3],
+        [2, 3, 4],
+      ],
+      [
+        [5, 6, 7],
+        [1, 2, 3],
+        [-1, -1, 2],
+      ],
+      [
+        [16, 34, 34, 16],
+        [0, 1, 1, 0],
+        [16, 32, 32, 16],
+      ],
+    ];
+    for (const [shape, begin, size] of cases) {
+      const inputs = randomInputs({ x: shape }, 19);
+      expect(await compare({ kernel: tf.Slice, inputs, attrs: { begin, size } }), `${shape}`).toBe('native');
+    }
+    const inputs = randomInputs({ x: [4, 5, 6] }, 19);
+    expect(await compare({ kernel: tf.Slice, inputs, attrs: { begin: [1, 0, 0], size: [2, 5, 6] } })).toBe(
+      'fallback',
+    );
+  });
+
+  it('PadV2 with zeros and with another constant', async () => {
+    const cases: Array<[number[], Array<[number, number]>, number]> = [
+      [
+        [2, 5, 5, 3],
+        [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+        0,
+      ],
+      [
+        [3, 4],
+        [
+          [1, 2],
+          [0, 3],
+        ],
+        1.5,
+      ],
+      [
+        [16, 28, 28, 16],
+        [
+          [0, 0],
+          [3, 2],
+          [2, 3],
+          [0, 0],
+        ],
+        0,
+      ],
+    ];
+    for (const [shape, paddings, constantValue] of cases) {
+      const inputs = randomInputs({ x: shape }, 23);
+      expect(await compare({ kernel: tf.PadV2, inputs, attrs: { paddings, constantValue } })).toBe('native');
+    }
+  });
+
+  it('Tile', async () => {
+    const cases: Array<[number[], number[]]> = [
+      [
+        [1, 1, 1, 8],
+        [2, 3, 3, 1],
+      ],
+      [
+        [2, 3],
+        [2, 2],
+      ],
+      [
+        [1, 1, 1, 64],
+        [16, 28, 28, 1],
+      ],
+    ];
+    for (const [shape, reps] of cases) {
+      expect(
+        await compare({ kernel: tf.Tile, inputs: randomInputs({ x: shape }, 29), attrs: { reps } }),
+      ).toBe('native');
+    }
+  });
+
+  it('Transpose', async () => {
+    const cases: Array<[number[], number[]]> = [
+      [
+        [2, 3, 4, 5],
+        [0, 3, 1, 2],
+      ],
+      [
+        [2, 3, 4, 5],
+        [3, 1, 2, 0],
+      ],
+      [
+        [40, 30, 20],
+        [2, 0, 1],
+      ],
+    ];
+    for (const [shape, perm] of cases) {
+      expect(
+        await compare({ kernel: tf.Transpose, inputs: randomInputs({ x: shape }, 31), attrs: { perm } }),
+      ).toBe('native');
+    }
+  });
+});
+
+describe('AddN and FusedBatchNorm match the cpu backend', () => {
+  it('AddN of three tensors', async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const ts = [0, 1, 2].map((s) => tf.tensor(values(4 * 9 * 9 * 8, 40 + s), [4, 9, 9, 8]));
+      const sum = tf.addN(ts);
+      const data = sum.dataSync() as Float32Array;
+      tf.dispose([sum, ...ts]);
+      return data;
+    };
+    const want = await run('cpu');
+    const got = await run(ONEDNN);
+    expect(relativeError(got, want)).toBeLessThanOrEqual(TOLERANCE);
+    expect(kernelRoutes()[tf.AddN]).toEqual({ native: 1, fallback: 0 });
+  });
+
+  it('FusedBatchNorm with and without offset and scale', async () => {
+    const x = [4, 6, 6, 8];
+    const full = randomInputs({ x, mean: [8], variance: [8], offset: [8], scale: [8] }, 43);
+    const v = full.variance!.data;
+    for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i]!) + 0.1;
+    expect(await compare({ kernel: tf.FusedBatchNorm, inputs: full, attrs: { varianceEpsilon: 1e-3 } })).toBe(
+      'native',
+    );
+    const { offset: _o, scale: _s, ...bare } = full;
+    expect(await compare({ kernel: tf.FusedBatchNorm, inputs: bare, attrs: { varianceEpsilon: 1e-5 } })).toBe(
+      'native',
+    );
+    // A mean per spatial position is not a per-channel vector: the cpu kernel takes it.
+    const odd = randomInputs({ x: [2, 3, 4], mean: [12], variance: [12] }, 47);
+    for (let i = 0; i < 12; i++) odd.variance!.data[i] = Math.abs(odd.variance!.data[i]!) + 0.1;
+    expect(await compare({ kernel: tf.FusedBatchNorm, inputs: odd, attrs: { varianceEpsilon: 1e-3 } })).toBe(
+      'fallback',
+    );
+  });
+});
+
+describe('MaxPool and MaxPoolGrad match the cpu backend', () => {
+  const cases: Array<{ x: number[]; filterSize: number; strides: number; pad: 'same' | 'valid' | number }> = [
+    { x: [2, 9, 9, 8], filterSize: 3, strides: 2, pad: 'valid' },
+    { x: [2, 9, 9, 8], filterSize: 3, strides: 2, pad: 'same' },
+    { x: [1, 8, 8, 40], filterSize: 2, strides: 2, pad: 'valid' },
+    { x: [3, 7, 6, 5], filterSize: 3, strides: 1, pad: 'same' },
+    { x: [2, 10, 10, 3], filterSize: 3, strides: 2, pad: 1 },
+    { x: [16, 30, 30, 16], filterSize: 3, strides: 2, pad: 'valid' },
+  ];
+  it.each(cases.map((c) => [JSON.stringify(c), c] as const))('%s', async (_, c) => {
+    const inputs = randomInputs({ x: c.x }, 53);
+    // Values on a coarse grid make ties, where the first maximum in the window must win.
+    const x = inputs.x!.data;
+    for (let i = 0; i < x.length; i++) x[i] = Math.round(x[i]! * 2);
+    const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+    expect(await compare({ kernel: tf.MaxPool, inputs, attrs })).toBe('native');
+    const pooled = await runOn('cpu', { kernel: tf.MaxPool, inputs, attrs });
+    const dy = randomInputs({ dy: pooled.shape }, 59).dy!;
+    const gradInputs = { dy, input: inputs.x!, output: pooled };
+    expect(await compare({ kernel: tf.MaxPoolGrad, inputs: gradInputs, attrs })).toBe('native');
+  });
+});
