@@ -1,4 +1,5 @@
 export type { FileTensor, LoadReport, LoadWeightsOptions } from './assign_weights';
+export { type BatchNormArgs, batchNormTraining, LeanBatchNormalization } from './batch_norm';
 export {
   type Backbone,
   createBackbone,

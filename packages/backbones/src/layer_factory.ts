@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { LeanBatchNormalization } from './batch_norm';
 import { StemConv2D } from './stem_conv';
 
 type T = tfl.SymbolicTensor;
@@ -117,12 +118,15 @@ export class LayerFactory {
 
   /**
    * Batch norm with the style's epsilon and momentum (PyTorch's: eps 1e-5, momentum 0.1, which tfjs counts
-   * the other way: 0.9).
+   * the other way: 0.9), as a {@link LeanBatchNormalization} (a tfjs-layers BatchNormalization with a
+   * cheaper training pass).
    */
   bn(x: T, name: string): T {
-    return tfl.layers
-      .batchNormalization({ name, epsilon: this.style.bnEpsilon, momentum: this.style.bnMomentum })
-      .apply(x) as T;
+    return new LeanBatchNormalization({
+      name,
+      epsilon: this.style.bnEpsilon,
+      momentum: this.style.bnMomentum,
+    }).apply(x) as T;
   }
 
   /** An activation layer (no weights). */

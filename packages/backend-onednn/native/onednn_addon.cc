@@ -94,17 +94,51 @@ struct Buffer {
   float* data;
 };
 
+// Blocked-layout copies of arguments live in a few buffers reused by every call (calls are sequential, on
+// the JS thread): allocating them per call costs a fresh mmap and its page faults each time, which
+// measured as much as the reorders themselves.
+class ScratchPool {
+ public:
+  void* get(size_t slot, size_t bytes) {
+    if (slot >= slots_.size()) slots_.resize(slot + 1);
+    auto& s = slots_[slot];
+    if (s.bytes < bytes) {
+      s.data.reset(static_cast<char*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+      if (!s.data) throw std::bad_alloc();
+      s.bytes = bytes;
+    }
+    return s.data.get();
+  }
+  void clear() { slots_.clear(); }
+
+ private:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  struct Slot {
+    std::unique_ptr<char, Free> data;
+    size_t bytes = 0;
+  };
+  std::vector<Slot> slots_;
+};
+
+ScratchPool& scratch() {
+  static ScratchPool pool;
+  return pool;
+}
+
 void run(Entry& e, const std::vector<Buffer>& inputs, const std::vector<Buffer>& outputs) {
   auto& rt = runtime();
   std::unordered_map<int, memory> args;
   std::vector<std::pair<memory, memory>> writeBack;
+  size_t slot = 0;
   for (const Buffer& b : inputs) {
     memory user(b.md, rt.engine, b.data);
     const memory::desc& want = e.mds.at(b.arg);
     if (want == b.md) {
       args.emplace(b.arg, user);
     } else {
-      memory tmp(want, rt.engine);
+      memory tmp(want, rt.engine, scratch().get(slot++, want.get_size()));
       dnnl::reorder(user, tmp).execute(rt.stream, user, tmp);
       args.emplace(b.arg, tmp);
     }
@@ -115,7 +149,7 @@ void run(Entry& e, const std::vector<Buffer>& inputs, const std::vector<Buffer>&
     if (want == b.md) {
       args.emplace(b.arg, user);
     } else {
-      memory tmp(want, rt.engine);
+      memory tmp(want, rt.engine, scratch().get(slot++, want.get_size()));
       args.emplace(b.arg, tmp);
       writeBack.emplace_back(tmp, user);
     }
@@ -125,15 +159,21 @@ void run(Entry& e, const std::vector<Buffer>& inputs, const std::vector<Buffer>&
   rt.stream.wait();
 }
 
-// Layout policy, read once: 'plain' keeps NHWC/HWIO (no reorders, but on AVX2 oneDNN 2.6 then runs
-// im2col+GEMM), 'blocked' lets oneDNN pick its blocked layouts, 'auto' (default) takes the blocked
-// layouts only when they buy a direct JIT kernel, since the reorders cost memory traffic.
-enum class Layout { Auto, Plain, Blocked };
+// Which arguments oneDNN may lay out its own way. Activations stay NHWC in every mode but `Blocked`:
+// oneDNN 2.6's direct AVX2 kernels read and write NHWC activations when only the weights are blocked (what
+// PyTorch's channels_last runs), so the per-call reorder is the weights' alone.
+enum class Formats { Plain, BlockedWeights, Blocked };
+
+// Layout policy, read once from QAD_ONEDNN_LAYOUT: 'plain' keeps NHWC/HWIO (no reorders; oneDNN then
+// runs im2col+GEMM), 'weights' blocks the weights only, 'blocked' lets oneDNN pick every layout, 'auto'
+// (default) takes the first of weights-only and fully blocked that gets a direct JIT kernel, else plain.
+enum class Layout { Auto, Plain, Weights, Blocked };
 
 Layout layoutPolicy() {
   static const Layout policy = [] {
     const char* v = std::getenv("QAD_ONEDNN_LAYOUT");
     if (v && std::strcmp(v, "plain") == 0) return Layout::Plain;
+    if (v && std::strcmp(v, "weights") == 0) return Layout::Weights;
     if (v && std::strcmp(v, "blocked") == 0) return Layout::Blocked;
     return Layout::Auto;
   }();
@@ -144,14 +184,24 @@ bool isDirectJit(const std::string& impl) {
   return impl.find("jit") != std::string::npos && impl.find("gemm") == std::string::npos;
 }
 
-// Builds the primitive descriptor both ways as the policy asks and keeps the better one.
+// Builds the primitive descriptor as the policy asks and keeps the best.
 template <typename MakePd>
-auto choosePd(MakePd makePd) -> decltype(makePd(true)) {
-  Layout policy = layoutPolicy();
-  if (policy == Layout::Plain) return makePd(false);
-  auto blocked = makePd(true);
-  if (policy == Layout::Blocked || isDirectJit(blocked.impl_info_str())) return blocked;
-  return makePd(false);
+auto choosePd(MakePd makePd) -> decltype(makePd(Formats::Plain)) {
+  switch (layoutPolicy()) {
+    case Layout::Plain:
+      return makePd(Formats::Plain);
+    case Layout::Weights:
+      return makePd(Formats::BlockedWeights);
+    case Layout::Blocked:
+      return makePd(Formats::Blocked);
+    case Layout::Auto:
+      break;
+  }
+  for (Formats f : {Formats::BlockedWeights, Formats::Blocked}) {
+    auto pd = makePd(f);
+    if (isDirectJit(pd.impl_info_str())) return pd;
+  }
+  return makePd(Formats::Plain);
 }
 
 // ---- convolution geometry -------------------------------------------------------------------------
@@ -165,6 +215,10 @@ struct ConvGeom {
   memory::desc src, wei, dst, bias;  // the caller's layouts
   memory::desc anySrc, anyWei, anyDst, anyBias;
   memory::dims strides, dilates, padL, padR;
+
+  const memory::desc& srcIn(Formats f) const { return f == Formats::Blocked ? anySrc : src; }
+  const memory::desc& weiIn(Formats f) const { return f == Formats::Plain ? wei : anyWei; }
+  const memory::desc& dstIn(Formats f) const { return f == Formats::Blocked ? anyDst : dst; }
 };
 
 ConvGeom convGeom(const std::vector<int64_t>& p) {
@@ -233,11 +287,11 @@ dnnl::primitive_attr activationAttr(int activation, float alpha) {
 }
 
 dnnl::convolution_forward::primitive_desc convFwdPd(const ConvGeom& c, bool withBias, int activation,
-                                                    float alpha, dnnl::prop_kind prop, bool blocked) {
-  const memory::desc& src = blocked ? c.anySrc : c.src;
-  const memory::desc& wei = blocked ? c.anyWei : c.wei;
-  const memory::desc& dst = blocked ? c.anyDst : c.dst;
-  const memory::desc& bias = blocked ? c.anyBias : c.bias;
+                                                    float alpha, dnnl::prop_kind prop, Formats f) {
+  const memory::desc& src = c.srcIn(f);
+  const memory::desc& wei = c.weiIn(f);
+  const memory::desc& dst = c.dstIn(f);
+  const memory::desc& bias = f == Formats::Blocked ? c.anyBias : c.bias;
   dnnl::convolution_forward::desc d =
       withBias ? dnnl::convolution_forward::desc(prop, dnnl::algorithm::convolution_direct, src, wei, bias, dst,
                                                  c.strides, c.dilates, c.padL, c.padR)
@@ -270,9 +324,8 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   auto key = keyOf(withBias ? "convfb" : "convf", p) + "," + std::to_string(activation) + "," + std::to_string(alpha);
   auto e = lookup(key);
   if (!e) {
-    auto pd = choosePd([&](bool blocked) {
-      return convFwdPd(c, withBias, activation, static_cast<float>(alpha), dnnl::prop_kind::forward_inference,
-                       blocked);
+    auto pd = choosePd([&](Formats f) {
+      return convFwdPd(c, withBias, activation, static_cast<float>(alpha), dnnl::prop_kind::forward_inference, f);
     });
     e = remember<dnnl::convolution_forward>(key, pd, {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST});
   }
@@ -296,10 +349,10 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   auto key = keyOf("convbd", p);
   auto e = lookup(key);
   if (!e) {
-    auto pd = choosePd([&](bool blocked) {
-      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, blocked);
-      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, blocked ? c.anySrc : c.src,
-                                              blocked ? c.anyWei : c.wei, blocked ? c.anyDst : c.dst, c.strides,
+    auto pd = choosePd([&](Formats f) {
+      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, f);
+      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, c.srcIn(f),
+                                              c.weiIn(f), c.dstIn(f), c.strides,
                                               c.dilates, c.padL, c.padR);
       return dnnl::convolution_backward_data::primitive_desc(d, runtime().engine, hint);
     });
@@ -324,10 +377,10 @@ napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   auto key = keyOf("convbw", p);
   auto e = lookup(key);
   if (!e) {
-    auto pd = choosePd([&](bool blocked) {
-      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, blocked);
-      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, blocked ? c.anySrc : c.src,
-                                                 blocked ? c.anyWei : c.wei, blocked ? c.anyDst : c.dst, c.strides,
+    auto pd = choosePd([&](Formats f) {
+      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, f);
+      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, c.srcIn(f),
+                                                 c.weiIn(f), c.dstIn(f), c.strides,
                                                  c.dilates, c.padL, c.padR);
       return dnnl::convolution_backward_weights::primitive_desc(d, runtime().engine, hint);
     });
@@ -397,6 +450,7 @@ napi_value Implementations(napi_env env, napi_callback_info) {
 napi_value ClearCache(napi_env, napi_callback_info) {
   cache.clear();
   implNames.clear();
+  scratch().clear();
   return nullptr;
 }
 
@@ -421,27 +475,31 @@ napi_value guarded(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Enumerable and writable, so that benchmarks can list and wrap the entry points (e.g. to time them).
+constexpr napi_property_attributes kMethod =
+    static_cast<napi_property_attributes>(napi_writable | napi_enumerable | napi_configurable);
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"conv2dForward", nullptr, guarded<Conv2dForward>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackwardData", nullptr, guarded<Conv2dBackwardData>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackwardWeights", nullptr, guarded<Conv2dBackwardWeights>, nullptr, nullptr, nullptr, napi_default,
+      {"conv2dForward", nullptr, guarded<Conv2dForward>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"conv2dBackwardData", nullptr, guarded<Conv2dBackwardData>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"conv2dBackwardWeights", nullptr, guarded<Conv2dBackwardWeights>, nullptr, nullptr, nullptr, kMethod,
        nullptr},
-      {"matMul", nullptr, guarded<MatMul>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"binary", nullptr, guarded<qad::Binary>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"unary", nullptr, guarded<qad::Unary>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"addN", nullptr, guarded<qad::AddN>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormApply", nullptr, guarded<qad::BatchNormApply>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"slice", nullptr, guarded<qad::Slice>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"pad", nullptr, guarded<qad::Pad>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"tile", nullptr, guarded<qad::Tile>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"transpose", nullptr, guarded<qad::Transpose>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"reduce", nullptr, guarded<qad::Reduce>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPool", nullptr, guarded<qad::MaxPool>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPoolGrad", nullptr, guarded<qad::MaxPoolGrad>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"implementations", nullptr, guarded<Implementations>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"clearCache", nullptr, guarded<ClearCache>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matMul", nullptr, guarded<MatMul>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"binary", nullptr, guarded<qad::Binary>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"unary", nullptr, guarded<qad::Unary>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"addN", nullptr, guarded<qad::AddN>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"batchNormApply", nullptr, guarded<qad::BatchNormApply>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"slice", nullptr, guarded<qad::Slice>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"pad", nullptr, guarded<qad::Pad>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"tile", nullptr, guarded<qad::Tile>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"transpose", nullptr, guarded<qad::Transpose>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"reduce", nullptr, guarded<qad::Reduce>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"maxPool", nullptr, guarded<qad::MaxPool>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"maxPoolGrad", nullptr, guarded<qad::MaxPoolGrad>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"implementations", nullptr, guarded<Implementations>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"clearCache", nullptr, guarded<ClearCache>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
