@@ -13,8 +13,13 @@ import {
   estimateTrainingMemory,
   selectBackend,
 } from '../../packages/backend/src';
+import { Adam } from '../../packages/trainer/src/adam';
+import { trainableVariables } from '../../packages/trainer/src/trainable';
 
+// `pnpm --filter @qad/bench train-step -- --models …` passes the `--` through.
+const argv = process.argv.slice(2).filter((a) => a !== '--');
 const { values: args } = parseArgs({
+  args: argv,
   options: {
     backend: { type: 'string', default: 'wasm' },
     models: { type: 'string', default: 'resnet18,efficientnet_b0,resnet50' },
@@ -26,18 +31,31 @@ const { values: args } = parseArgs({
     child: { type: 'boolean', default: false },
   },
 });
-const size = Number(args.size);
-const requestedBatch = Number(args.batch);
 const steps = Number(args.steps);
-const models = args.models!.split(',');
-for (const m of models)
-  if (!listBackbones().some((b) => b.name === m)) {
+/** One measured configuration: `name`, or `name@size` or `name@sizexbatch` (e.g. `resnet50@224x8`). */
+interface Spec {
+  spec: string;
+  model: BackboneName;
+  size: number;
+  batch: number;
+}
+const specs: Spec[] = args.models!.split(',').map((spec) => {
+  const m = /^([a-z0-9_]+)(?:@(\d+)(?:x(\d+))?)?$/.exec(spec);
+  if (!m || !listBackbones().some((b) => b.name === m[1])) {
     throw new Error(
-      `Unknown model '${m}': expected ${listBackbones()
+      `Unknown model '${spec}': expected one of ${listBackbones()
         .map((b) => b.name)
-        .join(', ')}.`,
+        .join(', ')}, optionally followed by @size or @sizexbatch.`,
     );
   }
+  return {
+    spec,
+    model: m[1] as BackboneName,
+    size: Number(m[2] ?? args.size),
+    batch: Number(m[3] ?? args.batch),
+  };
+});
+const models = specs.map((s) => s.spec);
 
 // Each model runs in a process of its own: the wasm heap only grows, and one model's peak must not
 // count against the next.
@@ -49,7 +67,7 @@ if (!args.child && models.length > 1) {
       [
         ...process.execArgv,
         process.argv[1]!,
-        ...process.argv.slice(2).filter((a, i, all) => a !== '--models' && all[i - 1] !== '--models'),
+        ...argv.filter((a, i, all) => a !== '--models' && all[i - 1] !== '--models'),
         '--models',
         model,
         '--child',
@@ -68,7 +86,7 @@ if (!args.child && models.length > 1) {
 
 const selection = await selectBackend(args.backend as BackendRequest);
 console.log(`backend: ${selection.backend} — ${selection.reason}`);
-console.log(`models at ${size}×${size}, batch ${requestedBatch}, ${steps} timed steps after one warm-up\n`);
+console.log(`${steps} timed steps after one warm-up\n`);
 
 /** Size of the wasm heap, which only grows: after training, roughly the peak the step needed. */
 function heapNote(): string {
@@ -78,6 +96,7 @@ function heapNote(): string {
 
 interface Row {
   model: string;
+  size: number;
   batch: number;
   train: number;
   infer: number;
@@ -87,8 +106,10 @@ interface Row {
 const rows: Row[] = [];
 const profiles: Record<string, Array<[string, number]>> = {};
 
-for (const name of process.env.QAD_BENCH_ROWS ? [] : models) {
-  const backbone = createBackbone(name as BackboneName, { inputSize: size, numClasses: 2 });
+for (const { spec: name, model: modelName, size, batch: requestedBatch } of process.env.QAD_BENCH_ROWS
+  ? []
+  : specs) {
+  const backbone = createBackbone(modelName, { inputSize: size, numClasses: 2 });
   const model = backbone.model;
   let batch = requestedBatch;
   if (selection.backend === 'wasm') {
@@ -113,14 +134,18 @@ for (const name of process.env.QAD_BENCH_ROWS ? [] : models) {
     ),
     2,
   );
-  const optimizer = tf.train.adam(1e-4);
-  const trainStep = () =>
-    tf.dispose(
-      optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
-        true,
-      ) ?? [],
+  // @qad/trainer's Adam (PyTorch's rule, as torch.optim.Adam in torch_reference.py); a backend that
+  // registers the fused update kernel (onednn) runs it in one pass per variable.
+  const optimizer = new Adam();
+  const variables = trainableVariables(backbone);
+  const trainStep = () => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      variables,
     );
+    optimizer.apply(variables, grads, 1e-4, 0.9);
+    tf.dispose([value, ...Object.values(grads)]);
+  };
   trainStep();
   let start = performance.now();
   for (let s = 0; s < steps; s++) trainStep();
@@ -137,7 +162,7 @@ for (const name of process.env.QAD_BENCH_ROWS ? [] : models) {
       byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
     profiles[name] = [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
   }
-  rows.push({ model: name, batch, train, infer: inferRate });
+  rows.push({ model: name, size, batch, train, infer: inferRate });
   if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
   console.log(
     `${name}: train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s (tensors alive ${tf.memory().numTensors}${heapNote()})`,
@@ -172,10 +197,10 @@ if (!args['no-torch']) {
           python,
           [
             new URL('./torch_reference.py', import.meta.url).pathname,
-            String(size),
+            String(row.size),
             String(row.batch),
             String(steps),
-            row.model,
+            row.model.split('@')[0]!,
           ],
           {
             encoding: 'utf8',
@@ -188,7 +213,6 @@ if (!args['no-torch']) {
         }
         for (const line of run.stdout.trim().split('\n')) {
           const r = JSON.parse(line) as { model: string; train_img_s: number; infer_img_s: number };
-          const row = rows.find((x) => x.model === r.model)!;
           if (threads === '2') {
             row.torchTrain = r.train_img_s;
             row.torchInfer = r.infer_img_s;
@@ -203,13 +227,13 @@ if (!args['no-torch']) {
 if (!args.child) {
   const fmt = (v: number | undefined, d = 2) => (v === undefined ? '-' : v.toFixed(d));
   console.log(
-    `\n| model | batch | ${selection.backend} train img/s | PyTorch train (2 thr / 1 thr) | ratio vs 2 thr / 1 thr | ${selection.backend} infer img/s | PyTorch infer (2 thr / 1 thr) | ratio vs 2 thr / 1 thr |`,
+    `\n| model | size | batch | ${selection.backend} train img/s | PyTorch train (2 thr / 1 thr) | ratio vs 2 thr / 1 thr | ${selection.backend} infer img/s | PyTorch infer (2 thr / 1 thr) | ratio vs 2 thr / 1 thr |`,
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows as Array<Row & { torchTrain1?: number; torchInfer1?: number }>) {
     const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(3) : '-');
     console.log(
-      `| ${r.model} | ${r.batch} | ${fmt(r.train)} | ${fmt(r.torchTrain)} / ${fmt(r.torchTrain1)} | ${ratio(r.train, r.torchTrain)} / ${ratio(r.train, r.torchTrain1)} | ${fmt(r.infer, 1)} | ${fmt(r.torchInfer, 1)} / ${fmt(r.torchInfer1, 1)} | ${ratio(r.infer, r.torchInfer)} / ${ratio(r.infer, r.torchInfer1)} |`,
+      `| ${r.model.split('@')[0]} | ${r.size} | ${r.batch} | ${fmt(r.train)} | ${fmt(r.torchTrain)} / ${fmt(r.torchTrain1)} | ${ratio(r.train, r.torchTrain)} / ${ratio(r.train, r.torchTrain1)} | ${fmt(r.infer, 1)} | ${fmt(r.torchInfer, 1)} / ${fmt(r.torchInfer1, 1)} | ${ratio(r.infer, r.torchInfer)} / ${ratio(r.infer, r.torchInfer1)} |`,
     );
   }
 }

@@ -4,7 +4,7 @@
       "target_name": "onednn_addon",
       "sources": ["onednn_addon.cc", "elementwise.cc", "layout_ops.cc", "reduce.cc", "pooling.cc"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp", "-ffp-contract=off"],
       "libraries": ["-ldnnl", "-fopenmp"],
       "defines": ["NAPI_VERSION=8"]
     }

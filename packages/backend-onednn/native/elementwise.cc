@@ -130,6 +130,36 @@ void unaryAll(const float* x, float* o, int64_t n, F f) {
 
 float jsMax0(float v) { return v != v ? v : (v > 0.f ? v : 0.f); }
 
+// e^x in float32 to about 2 ulp (Cody–Waite reduction by ln 2, Cephes' degree-6 polynomial), several
+// times faster than libm's double exp that JavaScript's Math.exp amounts to; used where the cpu kernel's
+// result is a float32 anyway (Exp, Sigmoid, Elu). Saturates to 0 and +∞ like exp; NaN stays NaN.
+inline float fastExp(float x) {
+  const float c = std::min(std::max(x, -87.33654f), 88.72283f);
+  // Round to nearest by the 1.5·2²³ trick (|c·log₂e| < 2²²): no libm call, so the loop vectorises.
+  const float n = (c * 1.44269504088896341f + 12582912.f) - 12582912.f;
+  float r = c - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  const float z = r * r;
+  float y = 1.9875691500e-4f;
+  y = y * r + 1.3981999507e-3f;
+  y = y * r + 8.3334519073e-3f;
+  y = y * r + 4.1665795894e-2f;
+  y = y * r + 1.6666665459e-1f;
+  y = y * r + 5.0000001201e-1f;
+  y = y * z + r + 1.f;
+  // y · 2ⁿ with n in [−126, 128]: two factors, each a normal float.
+  const int32_t k = static_cast<int32_t>(n);
+  const int32_t k1 = k >> 1, k2 = k - k1;
+  const uint32_t b1 = static_cast<uint32_t>(k1 + 127) << 23, b2 = static_cast<uint32_t>(k2 + 127) << 23;
+  float f1, f2;
+  std::memcpy(&f1, &b1, sizeof f1);
+  std::memcpy(&f2, &b2, sizeof f2);
+  const float e = y * f1 * f2;
+  if (x != x) return x;
+  if (x > 88.72283f) return std::numeric_limits<float>::infinity();
+  return x < -87.33654f ? 0.f : e;
+}
+
 }  // namespace
 
 // unary(op, x, out, alpha): alpha is Step's value for x ≤ 0 and LeakyRelu's slope.
@@ -151,17 +181,17 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     case kSquare: unaryAll(xs, os, n, [](float v) { return v * v; }); break;
     case kSqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::sqrt(static_cast<double>(v))); }); break;
     case kRsqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); }); break;
-    case kExp: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::exp(static_cast<double>(v))); }); break;
+    case kExp: unaryAll(xs, os, n, [](float v) { return fastExp(v); }); break;
     case kLog: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
     case kSigmoid:
-      unaryAll(xs, os, n, [](float v) { return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(v)))); });
+      unaryAll(xs, os, n, [](float v) { return 1.f / (1.f + fastExp(-v)); });
       break;
     case kAbs: unaryAll(xs, os, n, [](float v) { return std::fabs(v); }); break;
     case kStep: unaryAll(xs, os, n, [alpha](float v) { return v != v ? v : (v > 0.f ? 1.f : alpha); }); break;
     case kReciprocal: unaryAll(xs, os, n, [](float v) { return 1.f / v; }); break;
     case kTanh: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::tanh(static_cast<double>(v))); }); break;
     case kElu:
-      unaryAll(xs, os, n, [](float v) { return v >= 0.f ? v : static_cast<float>(std::exp(static_cast<double>(v)) - 1.0); });
+      unaryAll(xs, os, n, [](float v) { return v >= 0.f ? v : fastExp(v) - 1.f; });
       break;
     case kLeakyRelu: unaryAll(xs, os, n, [alpha](float v) { return v < 0.f ? alpha * v : v; }); break;
   }
@@ -239,6 +269,61 @@ napi_value BatchNormApply(napi_env env, napi_callback_info info) {
     const float* xr = xs + r * c;
     float* orow = os + r * c;
     for (int64_t k = 0; k < c; k++) orow[k] = (xr[k] - means[k]) * ms[k] + as[k];
+  }
+  return nullptr;
+}
+
+// adamUpdate(w, g, m, v, outW, outM, outV, [beta1, 1 − beta1, beta2, 1 − beta2, lr/correction1,
+// correction2, epsilon, l2Decay, decoupledFactor]) (every scalar computed in JavaScript, then rounded to
+// float32 as tfjs rounds its scalar tensors): one pass of PyTorch's Adam rule, each step in float32 exactly as the chain
+// of tfjs ops in @qad/trainer's Adam computes it (so both paths give the same bits):
+//   g' = g + w·λ (l2Decay > 0) · m' = m·β₁ + g'·(1−β₁) · v' = v·β₂ + g'²·(1−β₂)
+//   w' = w·f − (m'·lr/c₁) / (√(v'/c₂) + ε)   (f = 1 − lr·λ for decoupled decay, else 1)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, 8);
+  F32 w = float32Arg(env, args[0], "w");
+  F32 g = float32Arg(env, args[1], "g");
+  F32 m = float32Arg(env, args[2], "m");
+  F32 v = float32Arg(env, args[3], "v");
+  F32 ow = float32Arg(env, args[4], "outW");
+  F32 om = float32Arg(env, args[5], "outM");
+  F32 ov = float32Arg(env, args[6], "outV");
+  const int64_t n = static_cast<int64_t>(w.length);
+  for (const auto& [a, name] : {std::pair<const F32&, const char*>{g, "g"}, {m, "m"}, {v, "v"}, {ow, "outW"},
+                                {om, "outM"}, {ov, "outV"}})
+    requireLength(a, n, name);
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, args[7], &isArray));
+  if (!isArray) throw JsError("params must be an array of 9 numbers");
+  uint32_t count = 0;
+  NAPI_OK(napi_get_array_length(env, args[7], &count));
+  if (count != 9) throw JsError("params must have 9 entries, got " + std::to_string(count));
+  float p[9];
+  for (uint32_t i = 0; i < 9; i++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, args[7], i, &item));
+    p[i] = static_cast<float>(doubleArg(env, item, "params[i]"));
+  }
+  // The scalars as tfjs holds them: float32 tensors.
+  const float beta1 = p[0], oneMinusBeta1 = p[1], beta2 = p[2], oneMinusBeta2 = p[3], lrc1 = p[4], c2 = p[5],
+              eps = p[6], l2 = p[7], keep = p[8];
+  const float* ws = w.data;
+  const float* gs = g.data;
+  const float* ms = m.data;
+  const float* vs = v.data;
+  float* ows = ow.data;
+  float* oms = om.data;
+  float* ovs = ov.data;
+#pragma omp parallel for if (n >= kParallelGrain) schedule(static)
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = l2 > 0.f ? gs[i] + ws[i] * l2 : gs[i];
+    const float mi = ms[i] * beta1 + gi * oneMinusBeta1;
+    const float vi = vs[i] * beta2 + (gi * gi) * oneMinusBeta2;
+    const float denominator = std::sqrt(vi / c2) + eps;
+    const float wi = keep != 1.f ? ws[i] * keep : ws[i];
+    oms[i] = mi;
+    ovs[i] = vi;
+    ows[i] = wi - (mi * lrc1) / denominator;
   }
   return nullptr;
 }

@@ -11,6 +11,7 @@ napi_value Binary(napi_env env, napi_callback_info info);
 napi_value Unary(napi_env env, napi_callback_info info);
 napi_value AddN(napi_env env, napi_callback_info info);
 napi_value BatchNormApply(napi_env env, napi_callback_info info);
+napi_value AdamUpdate(napi_env env, napi_callback_info info);
 // layout_ops.cc
 napi_value Slice(napi_env env, napi_callback_info info);
 napi_value Pad(napi_env env, napi_callback_info info);

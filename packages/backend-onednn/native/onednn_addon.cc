@@ -490,6 +490,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, guarded<qad::Unary>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"addN", nullptr, guarded<qad::AddN>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"batchNormApply", nullptr, guarded<qad::BatchNormApply>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"adamUpdate", nullptr, guarded<qad::AdamUpdate>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"slice", nullptr, guarded<qad::Slice>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"pad", nullptr, guarded<qad::Pad>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"tile", nullptr, guarded<qad::Tile>, nullptr, nullptr, nullptr, kMethod, nullptr},

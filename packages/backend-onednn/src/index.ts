@@ -1,5 +1,6 @@
 export { convParams } from './conv_params';
 export { type KernelRoute, kernelRoutes, resetKernelRoutes } from './kernel_routes';
+export { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/adam_update';
 export { reductionBlock } from './kernels/reductions';
 export {
   defaultAddonPath,

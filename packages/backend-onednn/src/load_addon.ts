@@ -90,6 +90,20 @@ export interface OnednnAddon {
   maxPool(x: Float32Array, out: Float32Array, params: number[]): void;
   /** Max pooling's input gradient into the zero-filled `out` (`params` as for `maxPool`). */
   maxPoolGrad(dy: Float32Array, x: Float32Array, out: Float32Array, params: number[]): void;
+  /**
+   * One Adam step in one pass: writes `outW`, `outM`, `outV` from `w`, `g`, `m`, `v`; `params = [β₁, 1 − β₁,
+   * β₂, 1 − β₂, lr/(1 − β₁ᵗ), 1 − β₂ᵗ, ε, l2Decay, decoupledFactor]`.
+   */
+  adamUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    outW: Float32Array,
+    outM: Float32Array,
+    outV: Float32Array,
+    params: number[],
+  ): void;
   /** The oneDNN implementation chosen for each primitive created so far, keyed by its description. */
   implementations(): Record<string, string>;
   /** Drops every cached primitive. */

@@ -2,6 +2,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { countRoute } from './kernel_routes';
 import type { KernelContext } from './kernel_support';
+import { ADAM_UPDATE, adamUpdate } from './kernels/adam_update';
 import { addN } from './kernels/add_n';
 import { batchMatMul } from './kernels/batch_mat_mul';
 import { BINARY_OPS, binaryKernel } from './kernels/binary_ops';
@@ -52,6 +53,8 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
   [tf.Transpose]: transpose,
   [tf.MaxPool]: maxPool,
   [tf.MaxPoolGrad]: maxPoolGrad,
+  // not a tfjs kernel: the fused optimizer step @qad/trainer's Adam looks for
+  [ADAM_UPDATE]: adamUpdate,
 };
 
 /**
@@ -60,6 +63,10 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
  * backend's.
  */
 export const ONEDNN_KERNELS: readonly string[] = Object.keys(KERNEL_FACTORIES);
+
+function missingCpuKernel(kernelName: string): never {
+  throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
+}
 
 /**
  * The oneDNN backend: tfjs's cpu backend (tensors stay in JS typed arrays) whose hot kernels call oneDNN
@@ -107,16 +114,18 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
     if (!tf.getKernel(config.kernelName, name)) tf.registerKernel({ ...config, backendName: name });
   }
   for (const kernelName of ONEDNN_KERNELS) {
-    const cpuKernel = tf.getKernel(kernelName, 'cpu')?.kernelFunc;
-    if (!cpuKernel) throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
+    const cpuKernel =
+      tf.getKernel(kernelName, 'cpu')?.kernelFunc ??
+      (kernelName === ADAM_UPDATE ? undefined : missingCpuKernel(kernelName));
     let fellBack = false;
     const fallback: tf.KernelFunc = (args) => {
       fellBack = true;
+      if (!cpuKernel) throw new Error(`${kernelName} on ${name}: no fallback for these inputs`);
       return cpuKernel(args);
     };
     const config = KERNEL_FACTORIES[kernelName]!({ addon, backendName: name, fallback });
     const native = config.kernelFunc;
-    tf.unregisterKernel(kernelName, name);
+    if (tf.getKernel(kernelName, name)) tf.unregisterKernel(kernelName, name);
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { kernelRoutes, resetKernelRoutes } from '../src';
+import { ADAM_UPDATE, type AdamUpdateAttrs, kernelRoutes, resetKernelRoutes } from '../src';
 import { type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
 
 const TOLERANCE = 1e-4;
@@ -313,5 +313,93 @@ describe('MaxPool and MaxPoolGrad match the cpu backend', () => {
     const dy = randomInputs({ dy: pooled.shape }, 59).dy!;
     const gradInputs = { dy, input: inputs.x!, output: pooled };
     expect(await compare({ kernel: tf.MaxPoolGrad, inputs: gradInputs, attrs })).toBe('native');
+  });
+});
+
+describe(`${ADAM_UPDATE} (fused Adam step)`, () => {
+  /** @qad/trainer's chain of ops for one Adam step, on the cpu backend. */
+  function chain(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, a: AdamUpdateAttrs): tf.Tensor[] {
+    return tf.tidy(() => {
+      const gi = a.l2Decay > 0 ? tf.add(g, tf.mul(w, a.l2Decay)) : g;
+      const m1 = tf.add(tf.mul(m, a.beta1), tf.mul(gi, 1 - a.beta1));
+      const v1 = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(gi), 1 - a.beta2));
+      const denominator = tf.add(tf.sqrt(tf.div(v1, a.correction2)), a.epsilon);
+      const update = tf.div(tf.mul(m1, a.lrOverCorrection1), denominator);
+      const w0 = a.decoupledFactor !== 1 ? tf.mul(w, a.decoupledFactor) : w;
+      return [tf.sub(w0, update), m1, v1];
+    });
+  }
+
+  it.each([
+    ['L2 decay', 0.01, 1],
+    ['decoupled decay', 0, 1 - 0.003 * 0.05],
+    ['no decay', 0, 1],
+  ])('%s: the same bits as the chain of ops, large and small', async (_, l2Decay, decoupledFactor) => {
+    const attrs: AdamUpdateAttrs = {
+      beta1: 0.87,
+      beta2: 0.999,
+      lrOverCorrection1: 0.003 / (1 - 0.87 ** 3),
+      correction2: 1 - 0.999 ** 3,
+      epsilon: 1e-8,
+      l2Decay,
+      decoupledFactor,
+    };
+    for (const n of [5, 100_000]) {
+      const inputs = randomInputs({ w: [n], g: [n], m: [n], v: [n] }, 61);
+      const v = inputs.v!.data;
+      for (let i = 0; i < n; i++) v[i] = Math.abs(v[i]!) * 1e-3;
+      await tf.setBackend('cpu');
+      const cpu = chain(
+        ...(['w', 'g', 'm', 'v'].map((k) => tf.tensor(inputs[k]!.data)) as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ]),
+        attrs,
+      );
+      const want = cpu.map((t) => t.dataSync() as Float32Array);
+      tf.dispose(cpu);
+      await tf.setBackend(ONEDNN);
+      const before = tf.memory().numTensors;
+      const ts = ['w', 'g', 'm', 'v'].map((k) => tf.tensor(inputs[k]!.data));
+      const [wt, gt, mt, vt] = ts as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const out = tf
+        .engine()
+        .runKernel(
+          ADAM_UPDATE,
+          { w: wt, g: gt, m: mt, v: vt },
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+      out.forEach((t, i) =>
+        expect(Array.from(t.dataSync()), `output ${i}, n ${n}`).toEqual(Array.from(want[i]!)),
+      );
+      tf.dispose([...out, ...ts]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    expect(kernelRoutes()[ADAM_UPDATE]).toEqual({ native: 2, fallback: 0 });
+  });
+
+  it('rejects operands of different shapes or dtypes', async () => {
+    await tf.setBackend(ONEDNN);
+    const attrs = {
+      beta1: 0.9,
+      beta2: 0.999,
+      lrOverCorrection1: 1e-3,
+      correction2: 1e-3,
+      epsilon: 1e-8,
+      l2Decay: 0,
+      decoupledFactor: 1,
+    };
+    const ok = tf.ones([4]);
+    const short = tf.ones([3]);
+    const ints = tf.ones([4], 'int32');
+    expect(() => tf.engine().runKernel(ADAM_UPDATE, { w: ok, g: short, m: ok, v: ok }, attrs)).toThrow(
+      'QadAdamUpdate on onednn: g has shape [3], expected [4]',
+    );
+    expect(() => tf.engine().runKernel(ADAM_UPDATE, { w: ok, g: ok, m: ints, v: ok }, attrs)).toThrow(
+      'QadAdamUpdate on onednn: m must be float32, got int32',
+    );
+    tf.dispose([ok, short, ints]);
   });
 });

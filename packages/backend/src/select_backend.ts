@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './register_training_kernels';
 
-/** What {@link selectBackend} can be asked for. `'tensorflow'` is libtensorflow through tfjs-node(-gpu). */
-export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * What {@link selectBackend} can be asked for. `'tensorflow'` is libtensorflow through tfjs-node(-gpu);
+ * `'onednn'` is `@qad/backend-onednn` (the system's oneDNN through a native addon).
+ */
+export type BackendRequest = 'auto' | 'tensorflow' | 'onednn' | 'wasm' | 'cpu';
 
 /** The backend {@link selectBackend} set, and why. */
 export interface BackendSelection {
-  /** The tfjs backend name now active: `'tensorflow'`, `'wasm'` or `'cpu'`. */
-  backend: 'tensorflow' | 'wasm' | 'cpu';
+  /** The tfjs backend name now active. */
+  backend: 'tensorflow' | 'onednn' | 'wasm' | 'cpu';
   /** The npm package that provides it. */
   package: string;
   /** One line on why this backend was chosen, naming what was tried before it. */
@@ -26,6 +29,7 @@ export interface SelectBackendOptions {
 }
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+const ONEDNN_PACKAGE = '@qad/backend-onednn';
 
 function firstLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split('\n')[0]!;
@@ -44,6 +48,17 @@ async function tryNative(load: (name: string) => Promise<unknown>, tried: string
   return null;
 }
 
+/** Registers and activates `@qad/backend-onednn`'s backend; throws what stands in the way. */
+async function useOnednn(load: (name: string) => Promise<unknown>): Promise<void> {
+  const mod = (await load(ONEDNN_PACKAGE)) as { registerOnednnBackend?: () => string } | undefined;
+  if (typeof mod?.registerOnednnBackend !== 'function') {
+    throw new Error(`${ONEDNN_PACKAGE} did not load (no registerOnednnBackend export)`);
+  }
+  // Throws OnednnUnavailableError, naming the fix, when the addon is not built or libdnnl is missing.
+  const name = mod.registerOnednnBackend();
+  if (!(await tf.setBackend(name))) throw new Error(`the '${name}' backend did not initialise`);
+}
+
 async function useWasm(load: (name: string) => Promise<unknown>): Promise<string[]> {
   await load('@tensorflow/tfjs-backend-wasm');
   const kernels = registerWasmTrainingKernels('wasm');
@@ -55,7 +70,8 @@ async function useWasm(load: (name: string) => Promise<unknown>): Promise<string
  * Picks and activates the tfjs backend for training and inference, and says why.
  *
  * `'auto'` prefers `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` (optional peers: used when
- * installed, never required), then `wasm` with this package's training kernels, then the pure-JS `cpu`.
+ * installed, never required), then `@qad/backend-onednn` when installed and its addon is built (another
+ * optional peer), then `wasm` with this package's training kernels, then the pure-JS `cpu`.
  * Naming a backend selects it or throws an error that says what is missing and what to do instead.
  *
  * @example
@@ -81,6 +97,16 @@ export async function selectBackend(
       }
       return { backend: 'tensorflow', package: pkg, reason: `requested; using ${pkg}`, trainingKernels: [] };
     }
+    case 'onednn': {
+      try {
+        await useOnednn(load);
+      } catch (error) {
+        throw new Error(
+          `Backend 'onednn' is unavailable: ${firstLine(error)}. Install ${ONEDNN_PACKAGE} (and libdnnl-dev), or choose 'wasm' or 'cpu'.`,
+        );
+      }
+      return onednnSelection('requested');
+    }
     case 'wasm': {
       try {
         const kernels = await useWasm(load);
@@ -104,6 +130,12 @@ export async function selectBackend(
         };
       }
       try {
+        await useOnednn(load);
+        return onednnSelection(`auto: ${tried.join('; ')}`);
+      } catch (error) {
+        tried.push(`${ONEDNN_PACKAGE} unavailable (${firstLine(error)})`);
+      }
+      try {
         const kernels = await useWasm(load);
         return wasmSelection(kernels, `auto: ${tried.join('; ')}`);
       } catch (error) {
@@ -113,7 +145,7 @@ export async function selectBackend(
     }
     default:
       throw new Error(
-        `Unknown backend '${String(request)}': expected 'auto', 'tensorflow', 'wasm' or 'cpu'.`,
+        `Unknown backend '${String(request)}': expected 'auto', 'tensorflow', 'onednn', 'wasm' or 'cpu'.`,
       );
   }
 }
@@ -122,6 +154,15 @@ async function useCpu(load: (name: string) => Promise<unknown>, reason: string):
   await load('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error("Backend 'cpu' did not initialise.");
   return { backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', reason, trainingKernels: [] };
+}
+
+function onednnSelection(why: string): BackendSelection {
+  return {
+    backend: 'onednn',
+    package: ONEDNN_PACKAGE,
+    reason: `${why}; using onednn (oneDNN convolutions and matmuls, native element-wise kernels, all cores)`,
+    trainingKernels: [],
+  };
 }
 
 function wasmSelection(kernels: string[], why: string): BackendSelection {

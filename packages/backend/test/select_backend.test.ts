@@ -7,12 +7,27 @@ afterAll(async () => {
 });
 
 describe('selectBackend', () => {
-  it("'auto' without tfjs-node(-gpu) installed picks wasm with the training kernels and says why", async () => {
-    const selection = await selectBackend('auto');
+  it("'auto' without tfjs-node(-gpu) or a built oneDNN addon picks wasm with the training kernels and says why", async () => {
+    const selection = await selectBackend('auto', {
+      load: (name) => {
+        // As @qad/backend-onednn does when libdnnl-dev was not installed at build time.
+        if (name === '@qad/backend-onednn') {
+          return Promise.resolve({
+            registerOnednnBackend: () => {
+              throw new Error('@qad/backend-onednn: the native addon is not built (… does not exist).');
+            },
+          });
+        }
+        return import(name);
+      },
+    });
     expect(selection.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(selection.reason).toMatch(/@tensorflow\/tfjs-node-gpu unavailable/);
     expect(selection.reason).toMatch(/@tensorflow\/tfjs-node unavailable/);
+    expect(selection.reason).toMatch(
+      /@qad\/backend-onednn unavailable \(@qad\/backend-onednn: the native addon is not built/,
+    );
     for (const kernel of WASM_TRAINING_KERNELS) expect(tf.getKernel(kernel, 'wasm')).toBeDefined();
   });
 
@@ -32,6 +47,68 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('tensorflow');
     expect(loaded).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
     tf.removeBackend('tensorflow');
+  });
+
+  it("'auto' picks onednn after the tfjs-node packages when its addon is built", async () => {
+    const selection = await selectBackend('auto', {
+      load: async (name) => {
+        if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
+        if (name === '@qad/backend-onednn') {
+          // Stand-in for the package: registers an 'onednn' backend.
+          return {
+            registerOnednnBackend: () => {
+              if (!tf.findBackendFactory('onednn'))
+                tf.registerBackend('onednn', () => tf.findBackend('cpu')!, 0);
+              return 'onednn';
+            },
+          };
+        }
+        return import(name);
+      },
+    });
+    expect(selection).toMatchObject({ backend: 'onednn', package: '@qad/backend-onednn' });
+    expect(tf.getBackend()).toBe('onednn');
+    expect(selection.reason).toMatch(/^auto: @tensorflow\/tfjs-node-gpu unavailable .*; using onednn/);
+    await tf.setBackend('cpu');
+    tf.removeBackend('onednn');
+  });
+
+  it("'onednn' with the real package: selects it when the addon loads, else names the fix", async () => {
+    let addonBuilt = true;
+    try {
+      (await import('@qad/backend-onednn')).loadOnednnAddon();
+    } catch {
+      addonBuilt = false;
+    }
+    if (addonBuilt) {
+      const selection = await selectBackend('onednn');
+      expect(selection.backend).toBe('onednn');
+      expect(tf.getBackend()).toBe('onednn');
+      // It trains: one gradient through a conv and a ReLU, on the oneDNN backend.
+      const shape = tf.tidy(() => {
+        const g = tf.grad((x: tf.Tensor) =>
+          tf.sum(tf.relu(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same'))),
+        );
+        return g(tf.ones([1, 5, 5, 2])).shape;
+      });
+      expect(shape).toEqual([1, 5, 5, 2]);
+    } else {
+      await expect(selectBackend('onednn')).rejects.toThrow(
+        /Backend 'onednn' is unavailable: .*apt-get install -y libdnnl-dev/,
+      );
+    }
+  });
+
+  it("'onednn' without the package throws, naming what to install", async () => {
+    await expect(
+      selectBackend('onednn', {
+        load: async () => {
+          throw new Error("Cannot find package '@qad/backend-onednn'");
+        },
+      }),
+    ).rejects.toThrow(
+      "Backend 'onednn' is unavailable: Cannot find package '@qad/backend-onednn'. Install @qad/backend-onednn (and libdnnl-dev), or choose 'wasm' or 'cpu'.",
+    );
   });
 
   it("'tensorflow' without tfjs-node(-gpu) throws, naming what is missing and what to do", async () => {

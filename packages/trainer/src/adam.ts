@@ -15,6 +15,13 @@ export interface AdamOptions {
   decay?: 'l2' | 'decoupled';
 }
 
+/**
+ * A backend may register a kernel under this name that takes `{w, g, m, v}` and the step's scalars and
+ * returns `[w', m', v']` in one pass (`@qad/backend-onednn` does); {@link Adam} then uses it instead of its
+ * chain of about twelve element-wise ops, with the same float32 arithmetic.
+ */
+export const ADAM_UPDATE_KERNEL = 'QadAdamUpdate';
+
 /** Serializable optimizer state: the step count and both moment estimates per variable name. */
 export interface AdamState {
   step: number;
@@ -71,10 +78,32 @@ export class Adam {
     const t = this.t;
     const correction1 = 1 - beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
+    const fused = tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       for (const variable of variables) {
         const g0 = grads[variable.name];
         if (g0 === undefined) continue;
+        if (fused && variable.dtype === 'float32' && g0.dtype === 'float32') {
+          const m = this.moment(this.m, variable);
+          const v = this.moment(this.v, variable);
+          const [w1, m1, v1] = tf.engine().runKernel(
+            ADAM_UPDATE_KERNEL,
+            { w: variable, g: g0, m, v },
+            {
+              beta1,
+              beta2: this.beta2,
+              lrOverCorrection1: learningRate / correction1,
+              correction2,
+              epsilon: this.epsilon,
+              l2Decay: this.decay === 'l2' ? this.weightDecay : 0,
+              decoupledFactor: this.decay === 'decoupled' ? 1 - learningRate * this.weightDecay : 1,
+            },
+          ) as tf.Tensor[];
+          m.assign(m1!);
+          v.assign(v1!);
+          variable.assign(w1!);
+          continue;
+        }
         let g = g0;
         if (this.weightDecay > 0 && this.decay === 'l2') g = tf.add(g, tf.mul(variable, this.weightDecay));
         const m = this.moment(this.m, variable);

@@ -32,8 +32,8 @@ function int(name: string) {
 const backendOption = () =>
   new Option(
     '--backend <name>',
-    'tfjs backend: auto (tfjs-node-gpu → tfjs-node → wasm → cpu), tensorflow, wasm, cpu',
-  ).choices(['auto', 'tensorflow', 'wasm', 'cpu']);
+    'tfjs backend: auto (tfjs-node-gpu → tfjs-node → onednn → wasm → cpu), tensorflow, onednn, wasm, cpu',
+  ).choices(['auto', 'tensorflow', 'onednn', 'wasm', 'cpu']);
 
 /** Progress bar on a terminal, a line every 5 % otherwise. */
 function stepReporter() {

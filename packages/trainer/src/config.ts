@@ -109,7 +109,7 @@ export const ExperimentConfigSchema = z
     eval: EvalConfigSchema.default(EvalConfigSchema.parse({})),
     /** Output folder: checkpoints, logs, tables, figures. */
     output: z.string().min(1),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    backend: z.enum(['auto', 'tensorflow', 'onednn', 'wasm', 'cpu']).default('auto'),
   })
   .strict();
 

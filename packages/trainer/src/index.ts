@@ -1,4 +1,4 @@
-export { Adam, type AdamOptions, type AdamState } from './adam';
+export { ADAM_UPDATE_KERNEL, Adam, type AdamOptions, type AdamState } from './adam';
 export { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
 export {
   DataConfigSchema,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Adam } from '../src/adam';
+import { ADAM_UPDATE_KERNEL, Adam } from '../src/adam';
 import { OneCycleSchedule } from '../src/one_cycle';
 
 /** Float64 Adam exactly as PyTorch writes it, bias corrections with the step's β₁. */
@@ -60,6 +60,73 @@ describe('Adam', () => {
       w.dispose();
     });
   }
+
+  it('runs a backend’s fused QadAdamUpdate kernel when the backend registers one, with the same result', () => {
+    const w0 = [0.5, -1.25, 2, 0.01];
+    const grads = [
+      [0.1, -0.2, 0.3, 0],
+      [0.05, 0.4, -0.3, 1e-3],
+    ];
+    let calls = 0;
+    // A float64 implementation of the kernel's documented contract, registered on cpu for this test only.
+    const kernel: tf.KernelConfig = {
+      kernelName: ADAM_UPDATE_KERNEL,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        calls++;
+        const a = attrs as unknown as Record<string, number>;
+        const cpu = backend as unknown as {
+          readSync(id: unknown): Float32Array;
+          makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo;
+        };
+        const named = inputs as Record<string, tf.TensorInfo>;
+        const [w, g, m, v] = ['w', 'g', 'm', 'v'].map((n) =>
+          cpu.readSync(named[n]!.dataId),
+        ) as Float32Array[];
+        const out = [0, 1, 2].map(() => new Float32Array(w!.length));
+        for (let i = 0; i < w!.length; i++) {
+          const gi = g![i]! + w![i]! * a.l2Decay!;
+          const mi = m![i]! * a.beta1! + gi * (1 - a.beta1!);
+          const vi = v![i]! * a.beta2! + gi * gi * (1 - a.beta2!);
+          const step = (mi * a.lrOverCorrection1!) / (Math.sqrt(vi / a.correction2!) + a.epsilon!);
+          out[0]![i] = w![i]! * a.decoupledFactor! - step;
+          out[1]![i] = mi;
+          out[2]![i] = vi;
+        }
+        return out.map((values) =>
+          cpu.makeTensorInfo(named.w!.shape, 'float32', values),
+        ) as unknown as tf.TensorInfo;
+      },
+    };
+    const run = (mode: 'l2' | 'decoupled', fused: boolean): number[] => {
+      if (fused) tf.registerKernel(kernel);
+      try {
+        const w = tf.variable(tf.tensor1d(w0), true, `adam_fused_${mode}_${fused}`);
+        const adam = new Adam({ weightDecay: 0.01, decay: mode });
+        const before = calls;
+        grads.forEach((g, t) => {
+          const gt = tf.tensor1d(g);
+          adam.apply([w], { [w.name]: gt }, 0.1 / (t + 1), 0.9);
+          gt.dispose();
+        });
+        expect(calls - before).toBe(fused ? grads.length : 0);
+        const result = Array.from(w.dataSync());
+        adam.dispose();
+        w.dispose();
+        return result;
+      } finally {
+        if (fused) tf.unregisterKernel(ADAM_UPDATE_KERNEL, 'cpu');
+      }
+    };
+    for (const mode of ['l2', 'decoupled'] as const) {
+      const chain = run(mode, false);
+      const fused = run(mode, true);
+      fused.forEach((x, i) => {
+        expect(x).toBeCloseTo(chain[i]!, 6);
+      });
+      expect(fused).not.toEqual(w0);
+    }
+  });
 
   it('restores its state so that training continues bit-exactly', () => {
     const make = () => tf.variable(tf.tensor1d([1, 2, 3]), true, `adam_state_${Math.random()}`);
