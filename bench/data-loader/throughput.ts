@@ -16,6 +16,8 @@ import { Rng } from '../../packages/data-jpeg-aug/src/random';
 import type { PairedSplit, RgbImage } from '../../packages/data-jpeg-aug/src/types';
 
 const { values: args } = parseArgs({
+  // `pnpm --filter @qad/bench <script> -- --opt …` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     samples: { type: 'string', default: '96' },
     side: { type: 'string', default: '256' },

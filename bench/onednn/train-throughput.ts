@@ -10,6 +10,8 @@ import { registerOnednnBackend } from '../../packages/backend-onednn/src';
 import { measureThroughput } from '../../packages/trainer/src/throughput';
 
 const { values: args } = parseArgs({
+  // `pnpm --filter @qad/bench <script> -- --opt …` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     model: { type: 'string', default: 'resnet18' },
     size: { type: 'string', default: '112' },

@@ -10,6 +10,8 @@ import type { BatchSource } from '../../packages/trainer/src/sources';
 import { train } from '../../packages/trainer/src/trainer';
 
 const { values: args } = parseArgs({
+  // `pnpm --filter @qad/bench <script> -- --opt …` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     backend: { type: 'string', default: 'wasm' },
     steps: { type: 'string', default: '500' },

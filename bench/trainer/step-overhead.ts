@@ -12,6 +12,8 @@ import { resolveMethod } from '../../packages/trainer/src/methods';
 import { trainStep } from '../../packages/trainer/src/train_step';
 
 const { values: args } = parseArgs({
+  // `pnpm --filter @qad/bench <script> -- --opt …` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     backend: { type: 'string', default: 'wasm' },
     model: { type: 'string', default: 'resnet18' },

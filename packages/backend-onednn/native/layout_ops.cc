@@ -26,6 +26,25 @@ void coordsOf(int64_t row, const std::vector<int64_t>& rowDims, std::vector<int6
   }
 }
 
+/**
+ * Runs `body(row, coord)` for every row of `rowDims` (row-major), `coord` being the row's coordinates, over
+ * the OpenMP team when `work` (elements moved) is worth it.
+ */
+template <class Body>
+void forEachRow(const std::vector<int64_t>& rowDims, int64_t work, Body body) {
+  int64_t rows = 1;
+  for (int64_t d : rowDims) rows *= d;
+#pragma omp parallel if (work >= kParallelGrain)
+  {
+    std::vector<int64_t> coord(rowDims.size());
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      coordsOf(r, rowDims, coord);
+      body(r, coord);
+    }
+  }
+}
+
 }  // namespace
 
 // slice(x, xShape, begin, size, out)
@@ -55,21 +74,13 @@ napi_value Slice(napi_env env, napi_callback_info info) {
   const auto xStrides = contiguousStrides(shape);
   int64_t run = 1;
   for (int64_t d = k; d < rank; d++) run *= size[d];
-  std::vector<int64_t> rowDims(size.begin(), size.begin() + k);
-  const int64_t rows = total / run;
   const float* xs = x.data;
   float* os = o.data;
-#pragma omp parallel if (total >= kParallelGrain)
-  {
-    std::vector<int64_t> coord(k);
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      coordsOf(r, rowDims, coord);
-      int64_t src = begin[k] * xStrides[k];
-      for (int64_t d = 0; d < k; d++) src += (begin[d] + coord[d]) * xStrides[d];
-      std::memcpy(os + r * run, xs + src, run * sizeof(float));
-    }
-  }
+  forEachRow({size.begin(), size.begin() + k}, total, [&](int64_t r, const std::vector<int64_t>& coord) {
+    int64_t src = begin[k] * xStrides[k];
+    for (int64_t d = 0; d < k; d++) src += (begin[d] + coord[d]) * xStrides[d];
+    std::memcpy(os + r * run, xs + src, run * sizeof(float));
+  });
   return nullptr;
 }
 
@@ -104,20 +115,12 @@ napi_value Pad(napi_env env, napi_callback_info info) {
   }
   const int64_t inner = shape[rank - 1];
   const auto oStrides = contiguousStrides(outShape);
-  std::vector<int64_t> rowDims(shape.begin(), shape.end() - 1);
-  const int64_t rows = n / inner;
   const float* xs = x.data;
-#pragma omp parallel if (n >= kParallelGrain)
-  {
-    std::vector<int64_t> coord(rank - 1);
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      coordsOf(r, rowDims, coord);
-      int64_t dst = before[rank - 1];
-      for (int64_t d = 0; d + 1 < rank; d++) dst += (coord[d] + before[d]) * oStrides[d];
-      std::memcpy(os + dst, xs + r * inner, inner * sizeof(float));
-    }
-  }
+  forEachRow({shape.begin(), shape.end() - 1}, n, [&](int64_t r, const std::vector<int64_t>& coord) {
+    int64_t dst = before[rank - 1];
+    for (int64_t d = 0; d + 1 < rank; d++) dst += (coord[d] + before[d]) * oStrides[d];
+    std::memcpy(os + dst, xs + r * inner, inner * sizeof(float));
+  });
   return nullptr;
 }
 
@@ -144,22 +147,14 @@ napi_value Tile(napi_env env, napi_callback_info info) {
   }
   const int64_t inner = shape[rank - 1], outInner = outShape[rank - 1];
   const auto xStrides = contiguousStrides(shape);
-  std::vector<int64_t> rowDims(outShape.begin(), outShape.end() - 1);
-  const int64_t rows = total / outInner;
   const float* xs = x.data;
   float* os = o.data;
-#pragma omp parallel if (total >= kParallelGrain)
-  {
-    std::vector<int64_t> coord(rank - 1);
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      coordsOf(r, rowDims, coord);
-      int64_t src = 0;
-      for (int64_t d = 0; d + 1 < rank; d++) src += (coord[d] % shape[d]) * xStrides[d];
-      float* dst = os + r * outInner;
-      for (int64_t k = 0; k < reps[rank - 1]; k++) std::memcpy(dst + k * inner, xs + src, inner * sizeof(float));
-    }
-  }
+  forEachRow({outShape.begin(), outShape.end() - 1}, total, [&](int64_t r, const std::vector<int64_t>& coord) {
+    int64_t src = 0;
+    for (int64_t d = 0; d + 1 < rank; d++) src += (coord[d] % shape[d]) * xStrides[d];
+    float* dst = os + r * outInner;
+    for (int64_t k = 0; k < reps[rank - 1]; k++) std::memcpy(dst + k * inner, xs + src, inner * sizeof(float));
+  });
   return nullptr;
 }
 
@@ -191,22 +186,14 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
     srcStride[d] = xStrides[perm[d]];
   }
   const int64_t inner = outShape[rank - 1], innerStride = srcStride[rank - 1];
-  std::vector<int64_t> rowDims(outShape.begin(), outShape.end() - 1);
-  const int64_t rows = total / inner;
   const float* xs = x.data;
   float* os = o.data;
-#pragma omp parallel if (total >= kParallelGrain)
-  {
-    std::vector<int64_t> coord(rank - 1);
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      coordsOf(r, rowDims, coord);
-      int64_t src = 0;
-      for (int64_t d = 0; d + 1 < rank; d++) src += coord[d] * srcStride[d];
-      float* dst = os + r * inner;
-      for (int64_t i = 0; i < inner; i++) dst[i] = xs[src + i * innerStride];
-    }
-  }
+  forEachRow({outShape.begin(), outShape.end() - 1}, total, [&](int64_t r, const std::vector<int64_t>& coord) {
+    int64_t src = 0;
+    for (int64_t d = 0; d + 1 < rank; d++) src += coord[d] * srcStride[d];
+    float* dst = os + r * inner;
+    for (int64_t i = 0; i < inner; i++) dst[i] = xs[src + i * innerStride];
+  });
   return nullptr;
 }
 

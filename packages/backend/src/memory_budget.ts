@@ -125,7 +125,7 @@ export function assertFitsWasmHeap(
         `(activations ${gib(estimate.activations)}, parameters and optimizer state ${gib(estimate.parameters)}, ` +
         `largest kernel workspace ${gib(estimate.workspace)} in '${estimate.workspaceLayer}'), more than the wasm ` +
         `backend's ${gib(limit)} heap. Lower the batch (about ${fittingBatch} fits), lower the input resolution, ` +
-        `or use a native backend (--backend tensorflow with @tensorflow/tfjs-node).`,
+        `or use a native backend (--backend onednn with @qad/backend-onednn, or --backend tensorflow with @tensorflow/tfjs-node).`,
     );
   }
   return estimate;
