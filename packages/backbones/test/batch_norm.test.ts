@@ -125,7 +125,9 @@ describe('LeanBatchNormalization', () => {
     });
     const analytic = Array.from(grad.dataSync());
     const scale = Math.max(...numeric.map(Math.abs));
-    analytic.forEach((a, i) => expect(Math.abs(a - numeric[i]!) / scale).toBeLessThan(1e-3));
+    analytic.forEach((a, i) => {
+      expect(Math.abs(a - numeric[i]!) / scale).toBeLessThan(1e-3);
+    });
     tf.dispose([x, w, gamma, beta, grad]);
   });
 

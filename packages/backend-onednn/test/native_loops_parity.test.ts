@@ -371,9 +371,9 @@ describe(`${ADAM_UPDATE} (fused Adam step)`, () => {
           { w: wt, g: gt, m: mt, v: vt },
           attrs as unknown as tf.NamedAttrMap,
         ) as tf.Tensor[];
-      out.forEach((t, i) =>
-        expect(Array.from(t.dataSync()), `output ${i}, n ${n}`).toEqual(Array.from(want[i]!)),
-      );
+      out.forEach((t, i) => {
+        expect(Array.from(t.dataSync()), `output ${i}, n ${n}`).toEqual(Array.from(want[i]!));
+      });
       tf.dispose([...out, ...ts]);
       expect(tf.memory().numTensors).toBe(before);
     }
