@@ -23,6 +23,26 @@ interface BatchNormFields {
 }
 
 /**
+ * A backend may register kernels under these names that run {@link batchNormTraining}'s forward
+ * (`{x, gamma, beta}`, attribute `epsilon` → `[y, mean, variance]`) and backward (`{dy, x, mean, variance,
+ * gamma}` → `[dx, dGamma, dBeta]`) in a few passes (`@qad/backend-onednn` does); the layer then uses them
+ * instead of its chain of ops.
+ */
+export const BATCH_NORM_TRAIN_KERNELS = {
+  forward: 'QadBatchNormTrainForward',
+  backward: 'QadBatchNormTrainBackward',
+} as const;
+
+function backendFusesBatchNorm(tensors: tf.Tensor[]): boolean {
+  const backend = tf.getBackend();
+  return (
+    tensors.every((t) => t.dtype === 'float32') &&
+    tf.getKernel(BATCH_NORM_TRAIN_KERNELS.forward, backend) !== undefined &&
+    tf.getKernel(BATCH_NORM_TRAIN_KERNELS.backward, backend) !== undefined
+  );
+}
+
+/**
  * The batch norm of training mode over NHWC's channel axis as one op with a closed-form gradient:
  * `y = γ·x̂ + β`, `x̂ = (x − μ)/√(σ² + ε)` over the batch and spatial axes, and
  * `dx = γ/√(σ² + ε) · (dy − mean(dy) − x̂·mean(dy·x̂))`, `dγ = Σ dy·x̂`, `dβ = Σ dy`.
@@ -43,6 +63,30 @@ export function batchNormTraining(
   let stats: [tf.Tensor, tf.Tensor] | undefined;
   const op = tf.customGrad((...args: unknown[]) => {
     const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    if (backendFusesBatchNorm([input, g, b])) {
+      const [y, mean, variance] = tf
+        .engine()
+        .runKernel(
+          BATCH_NORM_TRAIN_KERNELS.forward,
+          { x: input, gamma: g, beta: b },
+          { epsilon },
+        ) as tf.Tensor[];
+      save([input, mean!, variance!, g]);
+      stats = [tf.keep(mean!.clone()), tf.keep(variance!.clone())];
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, m, v, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return tf
+            .engine()
+            .runKernel(
+              BATCH_NORM_TRAIN_KERNELS.backward,
+              { dy, x: xs, mean: m, variance: v, gamma: gs },
+              { epsilon },
+            ) as tf.Tensor[];
+        },
+      };
+    }
     const mean = tf.mean(input, axes);
     const variance = tf.mean(tf.squaredDifference(input, mean), axes);
     save([input, mean, variance, g]);

@@ -1,5 +1,10 @@
 export type { FileTensor, LoadReport, LoadWeightsOptions } from './assign_weights';
-export { type BatchNormArgs, batchNormTraining, LeanBatchNormalization } from './batch_norm';
+export {
+  BATCH_NORM_TRAIN_KERNELS,
+  type BatchNormArgs,
+  batchNormTraining,
+  LeanBatchNormalization,
+} from './batch_norm';
 export {
   type Backbone,
   createBackbone,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { batchNormTraining, LeanBatchNormalization } from '../src';
+import { BATCH_NORM_TRAIN_KERNELS, batchNormTraining, LeanBatchNormalization } from '../src';
 
 function seeded(shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor {
   let s = seed >>> 0;
@@ -153,5 +153,111 @@ describe('LeanBatchNormalization', () => {
     expect(maxRelError(y, expected)).toBeLessThanOrEqual(1e-5);
     tf.dispose([x, expected, y]);
     release(lean);
+  });
+});
+
+describe('batchNormTraining with a backend that fuses it', () => {
+  it('runs the backend’s QadBatchNormTrainForward/Backward kernels and gets the same output and gradients', () => {
+    const calls = { forward: 0, backward: 0 };
+    type Info = tf.TensorInfo;
+    const cpu = () =>
+      tf.backend() as unknown as {
+        readSync(id: unknown): Float32Array;
+        makeTensorInfo(s: number[], d: string, v: Float32Array): Info;
+      };
+    // Float64 implementations of the documented contract, registered on cpu for this test only.
+    const forward: tf.KernelConfig = {
+      kernelName: BATCH_NORM_TRAIN_KERNELS.forward,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, attrs }) => {
+        calls.forward++;
+        const { x, gamma, beta } = inputs as Record<string, Info>;
+        const [xs, gs, bs] = [x!, gamma!, beta!].map((t) => cpu().readSync(t.dataId));
+        const c = gs!.length;
+        const rows = xs!.length / c;
+        const mean = new Float32Array(c);
+        const variance = new Float32Array(c);
+        for (let k = 0; k < c; k++) {
+          let s = 0;
+          for (let r = 0; r < rows; r++) s += xs![r * c + k]!;
+          const m = s / rows;
+          let q = 0;
+          for (let r = 0; r < rows; r++) q += (xs![r * c + k]! - m) ** 2;
+          mean[k] = m;
+          variance[k] = q / rows;
+        }
+        const eps = (attrs as { epsilon: number }).epsilon;
+        const y = xs!.map(
+          (v, i) => ((v - mean[i % c]!) / Math.sqrt(variance[i % c]! + eps)) * gs![i % c]! + bs![i % c]!,
+        );
+        return [
+          cpu().makeTensorInfo(x!.shape, 'float32', y),
+          cpu().makeTensorInfo([c], 'float32', mean),
+          cpu().makeTensorInfo([c], 'float32', variance),
+        ] as unknown as Info;
+      },
+    };
+    const backward: tf.KernelConfig = {
+      kernelName: BATCH_NORM_TRAIN_KERNELS.backward,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, attrs }) => {
+        calls.backward++;
+        const { dy, x, mean, variance, gamma } = inputs as Record<string, Info>;
+        const [dys, xs, ms, vs, gs] = [dy!, x!, mean!, variance!, gamma!].map((t) =>
+          cpu().readSync(t.dataId),
+        );
+        const c = gs!.length;
+        const n = xs!.length / c;
+        const eps = (attrs as { epsilon: number }).epsilon;
+        const xhat = xs!.map((v, i) => (v - ms![i % c]!) / Math.sqrt(vs![i % c]! + eps));
+        const dBeta = new Float32Array(c);
+        const dGamma = new Float32Array(c);
+        dys!.forEach((d, i) => {
+          dBeta[i % c]! += d;
+          dGamma[i % c]! += d * xhat[i]!;
+        });
+        const dx = dys!.map((d, i) => {
+          const k = i % c;
+          return (gs![k]! / Math.sqrt(vs![k]! + eps)) * (d - dBeta[k]! / n - (xhat[i]! * dGamma[k]!) / n);
+        });
+        return [
+          cpu().makeTensorInfo(x!.shape, 'float32', dx),
+          cpu().makeTensorInfo([c], 'float32', dGamma),
+          cpu().makeTensorInfo([c], 'float32', dBeta),
+        ] as unknown as Info;
+      },
+    };
+    const x = seeded([4, 3, 5, 6], 31, 2, 1);
+    const w = seeded([4, 3, 5, 6], 32);
+    const gamma = seeded([6], 33, 0.5, 1);
+    const beta = seeded([6], 34, 0.5);
+    const run = () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const [y, mean, variance] = batchNormTraining(xi, g, b, 1e-3);
+          tf.dispose([mean, variance]);
+          return tf.sum(tf.mul(y, w));
+        })([x, gamma, beta]);
+        return [value, ...grads].map((t) => t.dataSync() as Float32Array);
+      });
+    const viaChain = run();
+    tf.registerKernel(forward);
+    tf.registerKernel(backward);
+    let viaKernels: Float32Array[];
+    try {
+      viaKernels = run();
+    } finally {
+      tf.unregisterKernel(BATCH_NORM_TRAIN_KERNELS.forward, 'cpu');
+      tf.unregisterKernel(BATCH_NORM_TRAIN_KERNELS.backward, 'cpu');
+    }
+    expect(calls).toEqual({ forward: 1, backward: 1 });
+    viaKernels.forEach((got, i) => {
+      const want = viaChain[i]!;
+      const scale = Math.max(...Array.from(want, Math.abs));
+      got.forEach((v, j) => {
+        expect(Math.abs(v - want[j]!) / scale).toBeLessThan(1e-5);
+      });
+    });
+    tf.dispose([x, w, gamma, beta]);
   });
 });

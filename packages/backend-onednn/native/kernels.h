@@ -12,6 +12,9 @@ napi_value Unary(napi_env env, napi_callback_info info);
 napi_value AddN(napi_env env, napi_callback_info info);
 napi_value BatchNormApply(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
+// batch_norm.cc
+napi_value BatchNormTrainForward(napi_env env, napi_callback_info info);
+napi_value BatchNormTrainBackward(napi_env env, napi_callback_info info);
 // layout_ops.cc
 napi_value Slice(napi_env env, napi_callback_info info);
 napi_value Pad(napi_env env, napi_callback_info info);

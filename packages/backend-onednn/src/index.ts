@@ -1,6 +1,7 @@
 export { convParams } from './conv_params';
 export { type KernelRoute, kernelRoutes, resetKernelRoutes } from './kernel_routes';
 export { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/adam_update';
+export { BATCH_NORM_TRAIN_BACKWARD, BATCH_NORM_TRAIN_FORWARD } from './kernels/batch_norm_training';
 export { reductionBlock } from './kernels/reductions';
 export {
   defaultAddonPath,

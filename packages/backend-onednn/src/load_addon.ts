@@ -104,6 +104,31 @@ export interface OnednnAddon {
     outV: Float32Array,
     params: number[],
   ): void;
+  /**
+   * Training-mode batch norm of `x` seen as `[rows, C]` (`C` = `gamma.length`): writes `y`, the batch `mean`
+   * and the biased `variance`.
+   */
+  batchNormTrainForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    epsilon: number,
+  ): void;
+  /** The gradient of `batchNormTrainForward`'s `y` (through the batch statistics): writes `dx`, `dGamma`, `dBeta`. */
+  batchNormTrainBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    epsilon: number,
+  ): void;
   /** The oneDNN implementation chosen for each primitive created so far, keyed by its description. */
   implementations(): Record<string, string>;
   /** Drops every cached primitive. */

@@ -5,6 +5,12 @@ import type { KernelContext } from './kernel_support';
 import { ADAM_UPDATE, adamUpdate } from './kernels/adam_update';
 import { addN } from './kernels/add_n';
 import { batchMatMul } from './kernels/batch_mat_mul';
+import {
+  BATCH_NORM_TRAIN_BACKWARD,
+  BATCH_NORM_TRAIN_FORWARD,
+  batchNormTrainBackward,
+  batchNormTrainForward,
+} from './kernels/batch_norm_training';
 import { BINARY_OPS, binaryKernel } from './kernels/binary_ops';
 import { conv2d } from './kernels/conv2d';
 import { conv2dBackpropFilter } from './kernels/conv2d_backprop_filter';
@@ -53,8 +59,10 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
   [tf.Transpose]: transpose,
   [tf.MaxPool]: maxPool,
   [tf.MaxPoolGrad]: maxPoolGrad,
-  // not a tfjs kernel: the fused optimizer step @qad/trainer's Adam looks for
+  // not tfjs kernels: fused steps that @qad/trainer's Adam and @qad/backbones' batch norm look for
   [ADAM_UPDATE]: adamUpdate,
+  [BATCH_NORM_TRAIN_FORWARD]: batchNormTrainForward,
+  [BATCH_NORM_TRAIN_BACKWARD]: batchNormTrainBackward,
 };
 
 /**
@@ -63,6 +71,9 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
  * backend's.
  */
 export const ONEDNN_KERNELS: readonly string[] = Object.keys(KERNEL_FACTORIES);
+
+/** Kernels of this package's own protocols, which have no cpu counterpart to fall back to. */
+const PROTOCOL_KERNELS = new Set([ADAM_UPDATE, BATCH_NORM_TRAIN_FORWARD, BATCH_NORM_TRAIN_BACKWARD]);
 
 function missingCpuKernel(kernelName: string): never {
   throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
@@ -116,7 +127,7 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
   for (const kernelName of ONEDNN_KERNELS) {
     const cpuKernel =
       tf.getKernel(kernelName, 'cpu')?.kernelFunc ??
-      (kernelName === ADAM_UPDATE ? undefined : missingCpuKernel(kernelName));
+      (PROTOCOL_KERNELS.has(kernelName) ? undefined : missingCpuKernel(kernelName));
     let fellBack = false;
     const fallback: tf.KernelFunc = (args) => {
       fellBack = true;

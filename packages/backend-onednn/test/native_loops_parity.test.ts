@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ADAM_UPDATE, type AdamUpdateAttrs, kernelRoutes, resetKernelRoutes } from '../src';
+import {
+  ADAM_UPDATE,
+  type AdamUpdateAttrs,
+  BATCH_NORM_TRAIN_BACKWARD,
+  BATCH_NORM_TRAIN_FORWARD,
+  kernelRoutes,
+  resetKernelRoutes,
+} from '../src';
 import { type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
 
 const TOLERANCE = 1e-4;
@@ -129,6 +136,15 @@ describe('reductions match the cpu backend', () => {
       const inputs = randomInputs({ x: shape }, 13);
       const attrs = kernel === tf.Max ? { reductionIndices: axis, keepDims } : { axis, keepDims };
       expect(await compare({ kernel, inputs, attrs }), `${shape} over ${axis}`).toBe('native');
+    }
+  });
+
+  it('no axis (null) reduces every axis', async () => {
+    for (const kernel of [tf.Sum, tf.Mean, tf.Max, tf.Min]) {
+      const inputs = randomInputs({ x: [16, 2] }, 15);
+      const attrs =
+        kernel === tf.Max ? { reductionIndices: null, keepDims: false } : { axis: null, keepDims: false };
+      expect(await compare({ kernel, inputs, attrs }), kernel).toBe('native');
     }
   });
 
@@ -401,5 +417,94 @@ describe(`${ADAM_UPDATE} (fused Adam step)`, () => {
       'QadAdamUpdate on onednn: m must be float32, got int32',
     );
     tf.dispose([ok, short, ints]);
+  });
+});
+
+describe('fused training-mode batch norm (QadBatchNormTrainForward / Backward)', () => {
+  /** @qad/backbones' chain of ops for the same forward and backward. */
+  function chain(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, dy: tf.Tensor, eps: number): tf.Tensor[] {
+    return tf.tidy(() => {
+      const axes = [...Array(x.rank - 1).keys()];
+      const mean = tf.mean(x, axes);
+      const variance = tf.mean(tf.squaredDifference(x, mean), axes);
+      const y = tf.batchNorm(x, mean, variance, b, g, eps);
+      const count = x.size / mean.size;
+      const xhat = tf.batchNorm(x, mean, variance, undefined, undefined, eps);
+      const dBeta = tf.sum(dy, axes);
+      const dGamma = tf.sum(tf.mul(dy, xhat), axes);
+      const a = tf.mul(g, tf.rsqrt(tf.add(variance, eps)));
+      const b2 = tf.mul(a, tf.div(dGamma, -count));
+      const c = tf.mul(a, tf.div(dBeta, -count));
+      const dx = tf.add(tf.mul(dy, a), tf.batchNorm(x, mean, variance, c, b2, eps));
+      return [y, mean, variance, dx, dGamma, dBeta];
+    });
+  }
+
+  function fused(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, dy: tf.Tensor, eps: number): tf.Tensor[] {
+    const engine = tf.engine();
+    const [y, mean, variance] = engine.runKernel(
+      BATCH_NORM_TRAIN_FORWARD,
+      { x, gamma: g, beta: b },
+      {
+        epsilon: eps,
+      },
+    ) as tf.Tensor[];
+    const grads = engine.runKernel(
+      BATCH_NORM_TRAIN_BACKWARD,
+      { dy, x, mean: mean!, variance: variance!, gamma: g },
+      { epsilon: eps },
+    ) as tf.Tensor[];
+    return [y!, mean!, variance!, ...grads];
+  }
+
+  it.each([
+    [[4, 6, 6, 8], 1e-5],
+    [[16, 28, 28, 32], 1e-3],
+    [[300, 3], 1e-5],
+  ])(
+    'x %j, ε %s: the same bits as the chain of ops on onednn, and ≤ 1e-4 from the cpu backend',
+    async (shape, eps) => {
+      const c = shape.at(-1)!;
+      const inputs = randomInputs({ x: shape, gamma: [c], beta: [c], dy: shape }, 71);
+      // An offset, spread-out x, as after a convolution.
+      for (let i = 0; i < inputs.x!.data.length; i++) inputs.x!.data[i] = inputs.x!.data[i]! * 3 + 1.5;
+      const make = () =>
+        ['x', 'gamma', 'beta', 'dy'].map((k) => tf.tensor(inputs[k]!.data, inputs[k]!.shape));
+      await tf.setBackend('cpu');
+      const cpuTensors = make();
+      const cpu = chain(...(cpuTensors as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]), eps);
+      const want = cpu.map((t) => t.dataSync() as Float32Array);
+      tf.dispose([...cpu, ...cpuTensors]);
+      await tf.setBackend(ONEDNN);
+      const before = tf.memory().numTensors;
+      const ts = make() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const viaChain = chain(...ts, eps);
+      const viaKernels = fused(...ts, eps);
+      const names = ['y', 'mean', 'variance', 'dx', 'dGamma', 'dBeta'];
+      viaKernels.forEach((t, i) => {
+        expect(t.shape, names[i]).toEqual(viaChain[i]!.shape);
+        expect(Array.from(t.dataSync()), names[i]).toEqual(Array.from(viaChain[i]!.dataSync()));
+        expect(relativeError(t.dataSync(), want[i]!), names[i]).toBeLessThanOrEqual(TOLERANCE);
+      });
+      tf.dispose([...viaChain, ...viaKernels, ...ts]);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it('rejects a gamma that does not match the channels, and non-float32 inputs', async () => {
+    await tf.setBackend(ONEDNN);
+    const x = tf.ones([2, 3, 4]);
+    const g5 = tf.ones([5]);
+    const g4 = tf.ones([4]);
+    const ints = tf.ones([4], 'int32');
+    expect(() =>
+      tf.engine().runKernel(BATCH_NORM_TRAIN_FORWARD, { x, gamma: g5, beta: g5 }, { epsilon: 1e-3 }),
+    ).toThrow(
+      'QadBatchNormTrainForward on onednn: x has shape [2, 3, 4], expected rank ≥ 2 with 5 channels last',
+    );
+    expect(() =>
+      tf.engine().runKernel(BATCH_NORM_TRAIN_FORWARD, { x, gamma: g4, beta: ints }, { epsilon: 1e-3 }),
+    ).toThrow('QadBatchNormTrainForward on onednn: beta must be float32, got int32');
+    tf.dispose([x, g5, g4, ints]);
   });
 });

@@ -41,7 +41,9 @@ export function reductionKernel(kernelName: keyof typeof REDUCE_OPS) {
         reductionIndices?: number | number[];
         keepDims?: boolean;
       };
-      const axes = tf.util.parseAxisParam(attrs.axis ?? attrs.reductionIndices ?? [], x.shape);
+      // `null` (tf.sum(x) with no axis) means every axis, as in the cpu kernel.
+      const axis = kernelName === tf.Max ? attrs.reductionIndices : attrs.axis;
+      const axes = tf.util.parseAxisParam(axis as number[], x.shape);
       const xs = float32Values(backend, x);
       const block = xs && xs.length > 0 ? reductionBlock(x.shape, axes) : null;
       if (!xs || !block) return ctx.fallback(args);
