@@ -45,4 +45,5 @@ export {
 export { StemConv2D, type StemConv2DArgs } from './stem_conv';
 export { StochasticDepth, type StochasticDepthArgs } from './stochastic_depth';
 export type { BackboneSummary } from './summary';
+export { SWISH_KERNELS, Swish, swish } from './swish';
 export { exportWeights, type WeightLayout, type WeightNamingOptions } from './weight_slots';

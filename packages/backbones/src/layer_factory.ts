@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LeanBatchNormalization } from './batch_norm';
 import { StemConv2D } from './stem_conv';
+import { Swish } from './swish';
 
 type T = tfl.SymbolicTensor;
 
@@ -129,8 +130,9 @@ export class LayerFactory {
     }).apply(x) as T;
   }
 
-  /** An activation layer (no weights). */
+  /** An activation layer (no weights); swish is a {@link Swish} layer (one op with its closed-form gradient). */
   act(x: T, activation: 'relu' | 'swish' | 'sigmoid', name: string): T {
+    if (activation === 'swish') return new Swish({ name }).apply(x) as T;
     return tfl.layers.activation({ activation, name }).apply(x) as T;
   }
 

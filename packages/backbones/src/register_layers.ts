@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StemConv2D } from './stem_conv';
 import { StochasticDepth } from './stochastic_depth';
+import { Swish } from './swish';
 
 let registered = false;
 
@@ -13,5 +14,6 @@ export function registerBackboneLayers(): void {
   if (registered) return;
   tf.serialization.registerClass(StochasticDepth);
   tf.serialization.registerClass(StemConv2D);
+  tf.serialization.registerClass(Swish);
   registered = true;
 }

@@ -15,7 +15,9 @@
 namespace qad {
 namespace {
 
-enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kMinimum, kBinaryOpCount };
+enum BinaryOp {
+  kAdd = 0, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kMinimum, kReluGrad, kSwishGrad, kBinaryOpCount
+};
 
 struct AddOp {
   static float f(float a, float b) { return a + b; }
@@ -41,6 +43,24 @@ struct MaximumOp {
 };
 struct MinimumOp {
   static float f(float a, float b) { return (a != a || b != b) ? std::numeric_limits<float>::quiet_NaN() : (a < b ? a : b); }
+};
+
+// ReLU's gradient as tfjs writes it, dy · float(step(x)), in one pass: step(NaN) = NaN, step(x ≤ 0) = 0.
+struct ReluGradOp {
+  static float f(float dy, float x) {
+    const float step = x != x ? x : (x > 0.f ? 1.f : 0.f);
+    return dy * step;
+  }
+};
+
+inline float fastExp(float x);
+
+// Swish's (SiLU's) gradient, dy · σ(x)·(1 + x·(1 − σ(x))), in one pass.
+struct SwishGradOp {
+  static float f(float dy, float x) {
+    const float s = 1.f / (1.f + fastExp(-x));
+    return dy * (s * (1.f + x * (1.f - s)));
+  }
 };
 
 template <class Op>
@@ -111,6 +131,8 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     case kSquaredDifference: binaryAll<SquaredDifferenceOp>(plan, a.data, b.data, o.data); break;
     case kMaximum: binaryAll<MaximumOp>(plan, a.data, b.data, o.data); break;
     case kMinimum: binaryAll<MinimumOp>(plan, a.data, b.data, o.data); break;
+    case kReluGrad: binaryAll<ReluGradOp>(plan, a.data, b.data, o.data); break;
+    case kSwishGrad: binaryAll<SwishGradOp>(plan, a.data, b.data, o.data); break;
   }
   return nullptr;
 }
@@ -119,7 +141,7 @@ namespace {
 
 enum UnaryOp {
   kRelu = 0, kRelu6, kNeg, kSquare, kSqrt, kRsqrt, kExp, kLog, kSigmoid, kAbs, kStep, kReciprocal, kTanh, kElu,
-  kLeakyRelu, kUnaryOpCount
+  kLeakyRelu, kSwish, kUnaryOpCount
 };
 
 template <class F>
@@ -194,6 +216,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
       unaryAll(xs, os, n, [](float v) { return v >= 0.f ? v : fastExp(v) - 1.f; });
       break;
     case kLeakyRelu: unaryAll(xs, os, n, [alpha](float v) { return v < 0.f ? alpha * v : v; }); break;
+    case kSwish: unaryAll(xs, os, n, [](float v) { return (1.f / (1.f + fastExp(-v))) * v; }); break;
   }
   return nullptr;
 }

@@ -3,6 +3,8 @@ export { type KernelRoute, kernelRoutes, resetKernelRoutes } from './kernel_rout
 export { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/adam_update';
 export { BATCH_NORM_TRAIN_BACKWARD, BATCH_NORM_TRAIN_FORWARD } from './kernels/batch_norm_training';
 export { reductionBlock } from './kernels/reductions';
+export { RELU_GRAD, registerReluGradient } from './kernels/relu_grad';
+export { SWISH, SWISH_GRAD } from './kernels/swish';
 export {
   defaultAddonPath,
   loadOnednnAddon,

@@ -26,7 +26,9 @@ import { fusedMatMul } from './kernels/fused_mat_mul';
 import { maxPool, maxPoolGrad } from './kernels/max_pool';
 import { padV2 } from './kernels/pad';
 import { REDUCE_OPS, reductionKernel } from './kernels/reductions';
+import { RELU_GRAD, registerReluGradient, reluGrad } from './kernels/relu_grad';
 import { slice } from './kernels/slice';
+import { SWISH, SWISH_GRAD, swish, swishGrad } from './kernels/swish';
 import { tile } from './kernels/tile';
 import { transpose } from './kernels/transpose';
 import { UNARY_OPS, unaryKernel } from './kernels/unary_ops';
@@ -63,6 +65,9 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
   [ADAM_UPDATE]: adamUpdate,
   [BATCH_NORM_TRAIN_FORWARD]: batchNormTrainForward,
   [BATCH_NORM_TRAIN_BACKWARD]: batchNormTrainBackward,
+  [RELU_GRAD]: reluGrad,
+  [SWISH]: swish,
+  [SWISH_GRAD]: swishGrad,
 };
 
 /**
@@ -73,7 +78,14 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
 export const ONEDNN_KERNELS: readonly string[] = Object.keys(KERNEL_FACTORIES);
 
 /** Kernels of this package's own protocols, which have no cpu counterpart to fall back to. */
-const PROTOCOL_KERNELS = new Set([ADAM_UPDATE, BATCH_NORM_TRAIN_FORWARD, BATCH_NORM_TRAIN_BACKWARD]);
+const PROTOCOL_KERNELS = new Set([
+  ADAM_UPDATE,
+  BATCH_NORM_TRAIN_FORWARD,
+  BATCH_NORM_TRAIN_BACKWARD,
+  RELU_GRAD,
+  SWISH,
+  SWISH_GRAD,
+]);
 
 function missingCpuKernel(kernelName: string): never {
   throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
@@ -105,9 +117,11 @@ export interface RegisterOnednnOptions {
 
 /**
  * Registers the `onednn` backend: every kernel the cpu backend has, with {@link ONEDNN_KERNELS} replaced
- * by oneDNN primitives (float32 NHWC; other dtypes and layouts fall back to the cpu kernel). Loads the
- * addon first, so a missing build fails here with an {@link OnednnUnavailableError} naming the fix.
- * Idempotent. Select it with `await tf.setBackend('onednn')`.
+ * by oneDNN primitives and native loops (float32; other dtypes and layouts fall back to the cpu kernel).
+ * Loads the addon first, so a missing build fails here with an {@link OnednnUnavailableError} naming the
+ * fix. Also installs a `Relu` gradient that runs the one-pass `QadReluGrad` on this backend and tfjs's own
+ * formula elsewhere (gradients are process-wide in tfjs). Idempotent. Select it with
+ * `await tf.setBackend('onednn')`.
  *
  * @returns the backend name.
  */
@@ -147,6 +161,7 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
       },
     });
   }
+  registerReluGradient();
   tf.registerBackend(name, () => new MathBackendOnednn(addon), options.priority ?? 0);
   return name;
 }

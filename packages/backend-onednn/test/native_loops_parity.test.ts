@@ -6,7 +6,10 @@ import {
   BATCH_NORM_TRAIN_BACKWARD,
   BATCH_NORM_TRAIN_FORWARD,
   kernelRoutes,
+  RELU_GRAD,
   resetKernelRoutes,
+  SWISH,
+  SWISH_GRAD,
 } from '../src';
 import { type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
 
@@ -506,5 +509,60 @@ describe('fused training-mode batch norm (QadBatchNormTrainForward / Backward)',
       tf.engine().runKernel(BATCH_NORM_TRAIN_FORWARD, { x, gamma: g4, beta: ints }, { epsilon: 1e-3 }),
     ).toThrow('QadBatchNormTrainForward on onednn: beta must be float32, got int32');
     tf.dispose([x, g5, g4, ints]);
+  });
+});
+
+describe('ReLU gradient (QadReluGrad)', () => {
+  it('matches tfjs’s dy · step(x) on the cpu backend, NaN and zeros included, in one native pass', async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(values(16 * 9 * 9 * 8, 81), [16, 9, 9, 8]);
+      const special = tf.tensor1d([Number.NaN, 0, -0, 2, -3]);
+      const out = tf.tidy(() => {
+        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.scalar(3))));
+        return [g(x), tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(special)].map(
+          (t) => t.dataSync() as Float32Array,
+        );
+      });
+      tf.dispose([x, special]);
+      return out;
+    };
+    const want = await run('cpu');
+    resetKernelRoutes();
+    const got = await run(ONEDNN);
+    expect(Array.from(got[0]!)).toEqual(Array.from(want[0]!));
+    expect(Array.from(got[1]!)).toEqual(Array.from(want[1]!));
+    expect(kernelRoutes()[RELU_GRAD]).toEqual({ native: 2, fallback: 0 });
+    expect(kernelRoutes()[tf.Step]).toBeUndefined();
+  });
+});
+
+describe('swish (QadSwish / QadSwishGrad)', () => {
+  it('match x·σ(x) and its gradient by the chain of ops on the cpu backend (≤ 1e-4), in one pass each', async () => {
+    const shape = [16, 14, 14, 24];
+    const inputs = randomInputs({ x: shape, dy: shape }, 91);
+    for (let i = 0; i < inputs.x!.data.length; i++) inputs.x!.data[i] = inputs.x!.data[i]! * 8;
+    await tf.setBackend('cpu');
+    const want = tf.tidy(() => {
+      const x = tf.tensor(inputs.x!.data, shape);
+      const dy = tf.tensor(inputs.dy!.data, shape);
+      const s = tf.sigmoid(x);
+      return [tf.mul(s, x), tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(x, tf.sub(1, s)))))].map(
+        (t) => t.dataSync() as Float32Array,
+      );
+    });
+    await tf.setBackend(ONEDNN);
+    resetKernelRoutes();
+    const before = tf.memory().numTensors;
+    const x = tf.tensor(inputs.x!.data, shape);
+    const dy = tf.tensor(inputs.dy!.data, shape);
+    const y = tf.engine().runKernel(SWISH, { x }) as tf.Tensor;
+    const dx = tf.engine().runKernel(SWISH_GRAD, { dy, x }) as tf.Tensor;
+    expect(relativeError(y.dataSync(), want[0]!)).toBeLessThanOrEqual(TOLERANCE);
+    expect(relativeError(dx.dataSync(), want[1]!)).toBeLessThanOrEqual(TOLERANCE);
+    tf.dispose([x, dy, y, dx]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(kernelRoutes()[SWISH]).toEqual({ native: 1, fallback: 0 });
+    expect(kernelRoutes()[SWISH_GRAD]).toEqual({ native: 1, fallback: 0 });
   });
 });
