@@ -60,41 +60,36 @@ export function batchNormTraining(
   epsilon: number,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const axes = [...Array(x.rank - 1).keys()];
+  const { forward, backward } = BATCH_NORM_TRAIN_KERNELS;
   let stats: [tf.Tensor, tf.Tensor] | undefined;
   const op = tf.customGrad((...args: unknown[]) => {
     const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    if (backendFusesBatchNorm([input, g, b])) {
-      const [y, mean, variance] = tf
-        .engine()
-        .runKernel(
-          BATCH_NORM_TRAIN_KERNELS.forward,
-          { x: input, gamma: g, beta: b },
-          { epsilon },
-        ) as tf.Tensor[];
-      save([input, mean!, variance!, g]);
-      stats = [tf.keep(mean!.clone()), tf.keep(variance!.clone())];
-      return {
-        value: y!,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xs, m, v, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-          return tf
-            .engine()
-            .runKernel(
-              BATCH_NORM_TRAIN_KERNELS.backward,
-              { dy, x: xs, mean: m, variance: v, gamma: gs },
-              { epsilon },
-            ) as tf.Tensor[];
-        },
-      };
+    const fused = backendFusesBatchNorm([input, g, b]);
+    let y: tf.Tensor;
+    let mean: tf.Tensor;
+    let variance: tf.Tensor;
+    if (fused) {
+      [y, mean, variance] = tf.engine().runKernel(forward, { x: input, gamma: g, beta: b }, { epsilon }) as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
+    } else {
+      mean = tf.mean(input, axes);
+      variance = tf.mean(tf.squaredDifference(input, mean), axes);
+      y = tf.batchNorm(input, mean, variance, b, g, epsilon);
     }
-    const mean = tf.mean(input, axes);
-    const variance = tf.mean(tf.squaredDifference(input, mean), axes);
     save([input, mean, variance, g]);
     stats = [tf.keep(mean.clone()), tf.keep(variance.clone())];
     return {
-      value: tf.batchNorm(input, mean, variance, b, g, epsilon),
+      value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, m, v, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        if (fused) {
+          return tf
+            .engine()
+            .runKernel(backward, { dy, x: xs, mean: m, variance: v, gamma: gs }, { epsilon }) as tf.Tensor[];
+        }
         const count = xs.size / m.size;
         const xhat = tf.batchNorm(xs, m, v, undefined, undefined, epsilon);
         const dBeta = tf.sum(dy, axes);

@@ -36,6 +36,20 @@ import { loadOnednnAddon, type OnednnAddon } from './load_addon';
 
 type KernelFactory = (ctx: KernelContext) => tf.KernelConfig;
 
+/**
+ * Not tfjs kernels: fused steps that other packages look for by name (`@qad/trainer`'s Adam,
+ * `@qad/backbones`' batch norm and swish) or that this package's `Relu` gradient runs. There is no cpu
+ * kernel of the same name to fall back to.
+ */
+const PROTOCOL_FACTORIES: Record<string, KernelFactory> = {
+  [ADAM_UPDATE]: adamUpdate,
+  [BATCH_NORM_TRAIN_FORWARD]: batchNormTrainForward,
+  [BATCH_NORM_TRAIN_BACKWARD]: batchNormTrainBackward,
+  [RELU_GRAD]: reluGrad,
+  [SWISH]: swish,
+  [SWISH_GRAD]: swishGrad,
+};
+
 const KERNEL_FACTORIES: Record<string, KernelFactory> = {
   // oneDNN primitives
   [tf.Conv2D]: conv2d,
@@ -61,13 +75,7 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
   [tf.Transpose]: transpose,
   [tf.MaxPool]: maxPool,
   [tf.MaxPoolGrad]: maxPoolGrad,
-  // not tfjs kernels: fused steps that @qad/trainer's Adam and @qad/backbones' batch norm look for
-  [ADAM_UPDATE]: adamUpdate,
-  [BATCH_NORM_TRAIN_FORWARD]: batchNormTrainForward,
-  [BATCH_NORM_TRAIN_BACKWARD]: batchNormTrainBackward,
-  [RELU_GRAD]: reluGrad,
-  [SWISH]: swish,
-  [SWISH_GRAD]: swishGrad,
+  ...PROTOCOL_FACTORIES,
 };
 
 /**
@@ -76,16 +84,6 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
  * backend's.
  */
 export const ONEDNN_KERNELS: readonly string[] = Object.keys(KERNEL_FACTORIES);
-
-/** Kernels of this package's own protocols, which have no cpu counterpart to fall back to. */
-const PROTOCOL_KERNELS = new Set([
-  ADAM_UPDATE,
-  BATCH_NORM_TRAIN_FORWARD,
-  BATCH_NORM_TRAIN_BACKWARD,
-  RELU_GRAD,
-  SWISH,
-  SWISH_GRAD,
-]);
 
 function missingCpuKernel(kernelName: string): never {
   throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
@@ -141,7 +139,7 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
   for (const kernelName of ONEDNN_KERNELS) {
     const cpuKernel =
       tf.getKernel(kernelName, 'cpu')?.kernelFunc ??
-      (PROTOCOL_KERNELS.has(kernelName) ? undefined : missingCpuKernel(kernelName));
+      (kernelName in PROTOCOL_FACTORIES ? undefined : missingCpuKernel(kernelName));
     let fellBack = false;
     const fallback: tf.KernelFunc = (args) => {
       fellBack = true;

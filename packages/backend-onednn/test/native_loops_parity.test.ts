@@ -11,7 +11,7 @@ import {
   SWISH,
   SWISH_GRAD,
 } from '../src';
-import { type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
+import { addon, type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
 
 const TOLERANCE = 1e-4;
 
@@ -564,5 +564,29 @@ describe('swish (QadSwish / QadSwishGrad)', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(kernelRoutes()[SWISH]).toEqual({ native: 1, fallback: 0 });
     expect(kernelRoutes()[SWISH_GRAD]).toEqual({ native: 1, fallback: 0 });
+  });
+});
+
+describe('the SSE2 exp paths', () => {
+  it('give the same bits as the scalar path that handles array tails (Exp, Sigmoid, Swish, its gradient)', () => {
+    // Codes of the addon: unary 6 Exp, 8 Sigmoid, 15 Swish; binary 8 the swish gradient.
+    const xs = new Float32Array([-100, -87.4, -20, -1.5, -0, 0, 0.3, 7, 40, 88.7, 89, Number.NaN]);
+    const dy = new Float32Array(xs.length).fill(0.75);
+    for (const op of [6, 8, 15]) {
+      const bulk = new Float32Array(xs.length);
+      addon.unary(op, xs, bulk, 0);
+      xs.forEach((v, i) => {
+        const one = new Float32Array(1);
+        addon.unary(op, new Float32Array([v]), one, 0);
+        expect(Object.is(bulk[i], one[0]) || bulk[i] === one[0], `op ${op} at ${v}`).toBe(true);
+      });
+    }
+    const bulk = new Float32Array(xs.length);
+    addon.binary(8, dy, [xs.length], xs, [xs.length], bulk);
+    xs.forEach((v, i) => {
+      const one = new Float32Array(1);
+      addon.binary(8, new Float32Array([0.75]), [1], new Float32Array([v]), [1], one);
+      expect(Object.is(bulk[i], one[0]) || bulk[i] === one[0], `swish gradient at ${v}`).toBe(true);
+    });
   });
 });
