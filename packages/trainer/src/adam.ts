@@ -83,9 +83,9 @@ export class Adam {
       for (const variable of variables) {
         const g0 = grads[variable.name];
         if (g0 === undefined) continue;
+        const m = this.moment(this.m, variable);
+        const v = this.moment(this.v, variable);
         if (fused && variable.dtype === 'float32' && g0.dtype === 'float32') {
-          const m = this.moment(this.m, variable);
-          const v = this.moment(this.v, variable);
           const [w1, m1, v1] = tf.engine().runKernel(
             ADAM_UPDATE_KERNEL,
             { w: variable, g: g0, m, v },
@@ -106,8 +106,6 @@ export class Adam {
         }
         let g = g0;
         if (this.weightDecay > 0 && this.decay === 'l2') g = tf.add(g, tf.mul(variable, this.weightDecay));
-        const m = this.moment(this.m, variable);
-        const v = this.moment(this.v, variable);
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denominator = tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon);
