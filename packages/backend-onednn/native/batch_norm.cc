@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "addon_support.h"
+#include "channel_affine.h"
 #include "kernels.h"
 
 namespace qad {
@@ -81,12 +82,7 @@ napi_value BatchNormTrainForward(napi_env env, napi_callback_info info) {
   std::vector<float> mul(c);
   for (int64_t k = 0; k < c; k++)
     mul[k] = static_cast<float>(gamma.data[k] / std::sqrt(static_cast<double>(variance.data[k]) + eps));
-  const float* muls = mul.data();
-  const float* bs = beta.data;
-  float* ys = y.data;
-#pragma omp parallel for if (rows * c >= kParallelGrain) schedule(static)
-  for (int64_t r = 0; r < rows; r++)
-    for (int64_t k = 0; k < c; k++) ys[r * c + k] = (xs[r * c + k] - ms[k]) * muls[k] + bs[k];
+  channelAffine(xs, ms, mul.data(), beta.data, rows, c, y.data);
   return nullptr;
 }
 

@@ -11,6 +11,7 @@
 
 #include "addon_support.h"
 #include "broadcast.h"
+#include "channel_affine.h"
 #include "kernels.h"
 
 namespace qad {
@@ -347,17 +348,7 @@ napi_value BatchNormApply(napi_env env, napi_callback_info info) {
     add[k] = hasOffset ? offset.data[offset.length == 1 ? 0 : k] : 0.f;
   }
   const float* means = mean.data;
-  const int64_t rows = static_cast<int64_t>(x.length) / c;
-  const float* xs = x.data;
-  float* os = o.data;
-  const float* ms = mul.data();
-  const float* as = add.data();
-#pragma omp parallel for if (rows * c >= kParallelGrain) schedule(static)
-  for (int64_t r = 0; r < rows; r++) {
-    const float* xr = xs + r * c;
-    float* orow = os + r * c;
-    for (int64_t k = 0; k < c; k++) orow[k] = (xr[k] - means[k]) * ms[k] + as[k];
-  }
+  channelAffine(x.data, means, mul.data(), add.data(), static_cast<int64_t>(x.length) / c, c, o.data);
   return nullptr;
 }
 
