@@ -301,6 +301,8 @@ dnnl::convolution_forward::primitive_desc convFwdPd(const ConvGeom& c, bool with
   return dnnl::convolution_forward::primitive_desc(d, attr, runtime().engine);
 }
 
+int64_t filterElements(const ConvGeom& c) { return c.kh * c.kw * (c.ic / c.g) * c.oc; }
+
 int64_t elements(const memory::desc& md) { return static_cast<int64_t>(md.get_size() / sizeof(float)); }
 
 // conv2dForward(x, filter, bias | null, out, params[18], activation, alpha)
@@ -318,7 +320,7 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   NAPI_OK(napi_get_value_double(env, a[6], &alpha));
   ConvGeom c = convGeom(p);
   requireLength(x, elements(c.src), "x");
-  requireLength(w, c.kh * c.kw * (c.ic / c.g) * c.oc, "filter");
+  requireLength(w, filterElements(c), "filter");
   requireLength(y, elements(c.dst), "out");
   if (withBias) requireLength(b, c.oc, "bias");
   auto key = keyOf(withBias ? "convfb" : "convf", p) + "," + std::to_string(activation) + "," + std::to_string(alpha);
@@ -335,6 +337,22 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The cached backward-data or backward-weights primitive for geometry `c` (same formats policy as the
+// forward pass that hints it); both gradients are built the same way and differ only in the primitive type.
+template <typename Prim>
+std::shared_ptr<Entry> convBackwardEntry(const char* kind, const std::vector<int64_t>& p, const ConvGeom& c,
+                                         std::initializer_list<int> argIds) {
+  auto key = keyOf(kind, p);
+  if (auto e = lookup(key)) return e;
+  auto pd = choosePd([&](Formats f) {
+    auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, f);
+    typename Prim::desc d(dnnl::algorithm::convolution_direct, c.srcIn(f), c.weiIn(f), c.dstIn(f), c.strides,
+                          c.dilates, c.padL, c.padR);
+    return typename Prim::primitive_desc(d, runtime().engine, hint);
+  });
+  return remember<Prim>(key, pd, argIds);
+}
+
 // conv2dBackwardData(dy, filter, dx, params[18])
 napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   Args a(env, info, 4);
@@ -344,20 +362,10 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   auto p = intsArg(env, a[3], kConvParams, "params");
   ConvGeom c = convGeom(p);
   requireLength(dy, elements(c.dst), "dy");
-  requireLength(w, c.kh * c.kw * (c.ic / c.g) * c.oc, "filter");
+  requireLength(w, filterElements(c), "filter");
   requireLength(dx, elements(c.src), "out");
-  auto key = keyOf("convbd", p);
-  auto e = lookup(key);
-  if (!e) {
-    auto pd = choosePd([&](Formats f) {
-      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, f);
-      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, c.srcIn(f),
-                                              c.weiIn(f), c.dstIn(f), c.strides,
-                                              c.dilates, c.padL, c.padR);
-      return dnnl::convolution_backward_data::primitive_desc(d, runtime().engine, hint);
-    });
-    e = remember<dnnl::convolution_backward_data>(key, pd, {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC});
-  }
+  auto e = convBackwardEntry<dnnl::convolution_backward_data>(
+      "convbd", p, c, {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC});
   run(*e, {{DNNL_ARG_DIFF_DST, c.dst, dy.data}, {DNNL_ARG_WEIGHTS, c.wei, w.data}},
       {{DNNL_ARG_DIFF_SRC, c.src, dx.data}});
   return nullptr;
@@ -373,19 +381,9 @@ napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   ConvGeom c = convGeom(p);
   requireLength(x, elements(c.src), "x");
   requireLength(dy, elements(c.dst), "dy");
-  requireLength(dw, c.kh * c.kw * (c.ic / c.g) * c.oc, "out");
-  auto key = keyOf("convbw", p);
-  auto e = lookup(key);
-  if (!e) {
-    auto pd = choosePd([&](Formats f) {
-      auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, f);
-      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, c.srcIn(f),
-                                                 c.weiIn(f), c.dstIn(f), c.strides,
-                                                 c.dilates, c.padL, c.padR);
-      return dnnl::convolution_backward_weights::primitive_desc(d, runtime().engine, hint);
-    });
-    e = remember<dnnl::convolution_backward_weights>(key, pd, {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS});
-  }
+  requireLength(dw, filterElements(c), "out");
+  auto e = convBackwardEntry<dnnl::convolution_backward_weights>(
+      "convbw", p, c, {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS});
   run(*e, {{DNNL_ARG_SRC, c.src, x.data}, {DNNL_ARG_DIFF_DST, c.dst, dy.data}},
       {{DNNL_ARG_DIFF_WEIGHTS, c.wei, dw.data}});
   return nullptr;
