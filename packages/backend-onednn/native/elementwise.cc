@@ -109,6 +109,29 @@ void binaryAll(const BroadcastPlan& plan, const float* a, const float* b, float*
   }
 }
 
+// tfjs's step on four floats: 1 where x > 0, `below` where x ≤ 0, NaN stays NaN (as ReluGradOp and Step).
+inline __m128 step4(__m128 x, __m128 below) {
+  const __m128 above = _mm_cmpgt_ps(x, _mm_setzero_ps()), nan = _mm_cmpunord_ps(x, x);
+  const __m128 s = _mm_or_ps(_mm_and_ps(above, _mm_set1_ps(1.f)), _mm_andnot_ps(above, below));
+  return _mm_or_ps(_mm_andnot_ps(nan, s), _mm_and_ps(nan, x));
+}
+
+// SwishGradOp on four lanes, the same arithmetic.
+inline __m128 swishGrad4(__m128 dy, __m128 x) {
+  const __m128 s = sigmoid4(x), one = _mm_set1_ps(1.f);
+  return _mm_mul_ps(dy, _mm_mul_ps(s, _mm_add_ps(one, _mm_mul_ps(x, _mm_sub_ps(one, s)))));
+}
+
+/** o[i] = vec(a[i…i+3], b[i…i+3]) over the bulk, scalar(a[i], b[i]) for the tail; both cores. */
+template <class Vec, class Scalar>
+void binaryVec4(const float* a, const float* b, float* o, int64_t n, Vec vec, Scalar scalar) {
+  const int64_t blocks = n / 4;
+#pragma omp parallel for if (n >= kParallelGrain) schedule(static)
+  for (int64_t k = 0; k < blocks; k++)
+    _mm_storeu_ps(o + 4 * k, vec(_mm_loadu_ps(a + 4 * k), _mm_loadu_ps(b + 4 * k)));
+  for (int64_t i = 4 * blocks; i < n; i++) o[i] = scalar(a[i], b[i]);
+}
+
 }  // namespace
 
 // binary(op, a, aShape, b, bShape, out): out = a ∘ b with broadcasting; out has the broadcast shape.
@@ -126,19 +149,15 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   BroadcastPlan plan = planBroadcast({aShape, bShape});
   requireLength(o, plan.total, "out");
   if (plan.total == 0) return nullptr;
-  if (op == kSwishGrad && aShape == bShape) {
-    // Compute-bound (an exp per element): four lanes at a time, the same arithmetic as SwishGradOp.
-    const int64_t n = plan.total, blocks = n / 4;
-    const float* dys = a.data;
-    const float* xs = b.data;
-    float* os = o.data;
-#pragma omp parallel for if (n >= kParallelGrain) schedule(static)
-    for (int64_t k = 0; k < blocks; k++) {
-      const __m128 x4 = _mm_loadu_ps(xs + 4 * k), s4 = sigmoid4(x4), one = _mm_set1_ps(1.f);
-      const __m128 g = _mm_mul_ps(s4, _mm_add_ps(one, _mm_mul_ps(x4, _mm_sub_ps(one, s4))));
-      _mm_storeu_ps(os + 4 * k, _mm_mul_ps(_mm_loadu_ps(dys + 4 * k), g));
-    }
-    for (int64_t i = 4 * blocks; i < n; i++) os[i] = SwishGradOp::f(dys[i], xs[i]);
+  // Same shapes: four lanes at a time where the scalar form does not vectorise (selects, an exp per element).
+  if (aShape == bShape && op == kSwishGrad) {
+    binaryVec4(a.data, b.data, o.data, plan.total, [](__m128 dy, __m128 x) { return swishGrad4(dy, x); },
+               SwishGradOp::f);
+    return nullptr;
+  }
+  if (aShape == bShape && op == kReluGrad) {
+    binaryVec4(a.data, b.data, o.data, plan.total,
+               [](__m128 dy, __m128 x) { return _mm_mul_ps(dy, step4(x, _mm_setzero_ps())); }, ReluGradOp::f);
     return nullptr;
   }
   switch (op) {
@@ -265,19 +284,34 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     case kSquare: unaryAll(xs, os, n, [](float v) { return v * v; }); break;
     case kSqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::sqrt(static_cast<double>(v))); }); break;
     case kRsqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); }); break;
-    case kExp: unaryVec4(xs, os, n, fastExp4, fastExp); break;
+    case kExp: unaryVec4(xs, os, n, [](__m128 v) { return fastExp4(v); }, [](float v) { return fastExp(v); }); break;
     case kLog: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
     case kSigmoid:
-      unaryVec4(xs, os, n, sigmoid4, [](float v) { return 1.f / (1.f + fastExp(-v)); });
+      unaryVec4(xs, os, n, [](__m128 v) { return sigmoid4(v); }, [](float v) { return 1.f / (1.f + fastExp(-v)); });
       break;
     case kAbs: unaryAll(xs, os, n, [](float v) { return std::fabs(v); }); break;
-    case kStep: unaryAll(xs, os, n, [alpha](float v) { return v != v ? v : (v > 0.f ? 1.f : alpha); }); break;
+    case kStep: {
+      const __m128 below = _mm_set1_ps(alpha);
+      unaryVec4(xs, os, n, [below](__m128 v) { return step4(v, below); },
+                [alpha](float v) { return v != v ? v : (v > 0.f ? 1.f : alpha); });
+      break;
+    }
     case kReciprocal: unaryAll(xs, os, n, [](float v) { return 1.f / v; }); break;
     case kTanh: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::tanh(static_cast<double>(v))); }); break;
     case kElu:
       unaryAll(xs, os, n, [](float v) { return v >= 0.f ? v : fastExp(v) - 1.f; });
       break;
-    case kLeakyRelu: unaryAll(xs, os, n, [alpha](float v) { return v < 0.f ? alpha * v : v; }); break;
+    case kLeakyRelu: {
+      const __m128 slope = _mm_set1_ps(alpha);
+      unaryVec4(
+          xs, os, n,
+          [slope](__m128 v) {
+            const __m128 negative = _mm_cmplt_ps(v, _mm_setzero_ps());
+            return _mm_or_ps(_mm_and_ps(negative, _mm_mul_ps(slope, v)), _mm_andnot_ps(negative, v));
+          },
+          [alpha](float v) { return v < 0.f ? alpha * v : v; });
+      break;
+    }
     case kSwish:
       unaryVec4(
           xs, os, n, [](__m128 v) { return _mm_mul_ps(sigmoid4(v), v); },

@@ -111,9 +111,12 @@ describe('unary kernels match the cpu backend', () => {
     }
   });
 
-  it('Relu, Relu6 and Step keep NaN, as the cpu kernels do', async () => {
-    const inputs = { x: { shape: [4], data: new Float32Array([Number.NaN, -1, 0, 7]) } };
-    for (const kernel of [tf.Relu, tf.Relu6, tf.Step]) {
+  it('Relu, Relu6, Step and LeakyRelu treat NaN, ±0 and ±∞ as the cpu kernels do, in the 4-lane and tail paths', async () => {
+    const specials = [Number.NaN, -1, 0, -0, 7, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    // 11 values: two 4-lane blocks and a scalar tail of 3, specials in every position class.
+    const data = new Float32Array(Array.from({ length: 11 }, (_, i) => specials[i % specials.length]!));
+    const inputs = { x: { shape: [11], data } };
+    for (const kernel of [tf.Relu, tf.Relu6, tf.Step, tf.LeakyRelu]) {
       const want = await runOn('cpu', { kernel, inputs, attrs: { alpha: 0.5 } });
       const got = await runOn(ONEDNN, { kernel, inputs, attrs: { alpha: 0.5 } });
       expect(Array.from(got.data)).toEqual(Array.from(want.data));
@@ -517,12 +520,46 @@ describe('ReLU gradient (QadReluGrad)', () => {
     const run = async (backend: string) => {
       await tf.setBackend(backend);
       const x = tf.tensor(values(16 * 9 * 9 * 8, 81), [16, 9, 9, 8]);
-      const special = tf.tensor1d([Number.NaN, 0, -0, 2, -3]);
+      // Past 4 values so that both the 4-lane path and the scalar tail see every special case.
+      const special = tf.tensor1d([
+        Number.NaN,
+        0,
+        -0,
+        2,
+        -3,
+        Number.POSITIVE_INFINITY,
+        Number.NaN,
+        0,
+        -0,
+        5,
+        -1,
+      ]);
       const out = tf.tidy(() => {
         const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.scalar(3))));
-        return [g(x), tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(special)].map(
-          (t) => t.dataSync() as Float32Array,
-        );
+        return [
+          g(x),
+          tf.grad((t: tf.Tensor) =>
+            // dy = these weights: ∞ and NaN meet x ≤ 0 too (∞ · 0 = NaN in tfjs's formula).
+            tf.sum(
+              tf.mul(
+                tf.relu(t),
+                tf.tensor1d([
+                  1,
+                  Number.POSITIVE_INFINITY,
+                  2,
+                  Number.NaN,
+                  -1,
+                  3,
+                  1,
+                  -2,
+                  4,
+                  1,
+                  Number.POSITIVE_INFINITY,
+                ]),
+              ),
+            ),
+          )(special),
+        ].map((t) => t.dataSync() as Float32Array);
       });
       tf.dispose([x, special]);
       return out;
