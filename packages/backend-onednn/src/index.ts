@@ -1,3 +1,4 @@
+export { BufferPool, type BufferPoolStats } from './buffer_pool';
 export { convParams } from './conv_params';
 export { type KernelRoute, kernelRoutes, resetKernelRoutes } from './kernel_routes';
 export { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/adam_update';
@@ -13,6 +14,7 @@ export {
   OnednnUnavailableError,
 } from './load_addon';
 export {
+  DEFAULT_BUFFER_POOL_MIB,
   MathBackendOnednn,
   ONEDNN_KERNELS,
   type RegisterOnednnOptions,

@@ -1,5 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { BufferPool } from './buffer_pool';
 import type { OnednnAddon } from './load_addon';
 
 /** What each oneDNN kernel needs: the addon, and the cpu kernel to hand anything it does not cover to. */
@@ -37,6 +38,23 @@ export function requireRank(t: tf.TensorInfo, rank: number, what: string, kernel
 /** Throws when two sizes that must agree do not. */
 export function requireEqual(a: number, b: number, what: string, kernel: string): void {
   if (a !== b) throw new Error(`${kernel} on onednn: ${what} (${a} vs ${b}) must match`);
+}
+
+function poolOf(backend: MathBackendCPU): BufferPool | undefined {
+  return (backend as MathBackendCPU & { bufferPool?: BufferPool }).bufferPool;
+}
+
+/**
+ * An output array of `length` for a kernel that writes every element: recycled from a disposed tensor when
+ * the backend pools buffers (its contents are then arbitrary), else new.
+ */
+export function outputArray(backend: MathBackendCPU, length: number): Float32Array {
+  return poolOf(backend)?.take(length) ?? new Float32Array(length);
+}
+
+/** A zero-filled output array of `length`, for kernels that add into (or skip parts of) their output. */
+export function zeroedOutputArray(backend: MathBackendCPU, length: number): Float32Array {
+  return poolOf(backend)?.takeZeroed(length) ?? new Float32Array(length);
 }
 
 /** Wraps a freshly written Float32Array as the backend's output tensor (the array is adopted, not copied). */

@@ -1,5 +1,6 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { BufferPool } from './buffer_pool';
 import { countRoute } from './kernel_routes';
 import type { KernelContext } from './kernel_support';
 import { ADAM_UPDATE, adamUpdate } from './kernels/adam_update';
@@ -89,17 +90,59 @@ function missingCpuKernel(kernelName: string): never {
   throw new Error(`@qad/backend-onednn: the cpu backend has no ${kernelName} kernel`);
 }
 
+/** Default of {@link RegisterOnednnOptions.bufferPoolMiB}. */
+export const DEFAULT_BUFFER_POOL_MIB = 1024;
+
 /**
  * The oneDNN backend: tfjs's cpu backend (tensors stay in JS typed arrays) whose hot kernels call oneDNN
- * directly on those arrays. A subclass only so that `tf.backend()` says which one is running.
+ * directly on those arrays, and whose native kernels write into arrays recycled from disposed tensors
+ * ({@link BufferPool}) instead of new ones.
  */
 export class MathBackendOnednn extends MathBackendCPU {
   /** The loaded native addon. */
   readonly addon: OnednnAddon;
+  /** Where the native kernels take their output arrays from. */
+  readonly bufferPool: BufferPool;
 
-  constructor(addon: OnednnAddon) {
+  constructor(addon: OnednnAddon, bufferPoolBytes = DEFAULT_BUFFER_POOL_MIB * 2 ** 20) {
     super();
     this.addon = addon;
+    this.bufferPool = new BufferPool(bufferPoolBytes);
+  }
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    const dataId = super.write(values, shape, dtype);
+    this.bufferPool.adopt(values);
+    return dataId;
+  }
+
+  override move(
+    dataId: tf.DataId,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    super.move(dataId, values, shape, dtype, refCount);
+    this.bufferPool.adopt(values);
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    // The caller may keep the array (dataSync returns it as is), so it must never be recycled.
+    this.bufferPool.escape(this.data.get(dataId)?.values);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const released = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) this.bufferPool.release(values);
+    return released;
+  }
+
+  override dispose(): void {
+    this.bufferPool.clear();
+    super.dispose();
   }
 }
 
@@ -111,6 +154,11 @@ export interface RegisterOnednnOptions {
   priority?: number;
   /** Path of the `.node` addon; default as in {@link loadOnednnAddon}. */
   addonPath?: string;
+  /**
+   * The most MiB of disposed tensors' arrays kept for reuse as kernel outputs (see {@link BufferPool});
+   * 0 turns recycling off. Default {@link DEFAULT_BUFFER_POOL_MIB}.
+   */
+  bufferPoolMiB?: number;
 }
 
 /**
@@ -160,6 +208,7 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
     });
   }
   registerReluGradient();
-  tf.registerBackend(name, () => new MathBackendOnednn(addon), options.priority ?? 0);
+  const poolBytes = (options.bufferPoolMiB ?? DEFAULT_BUFFER_POOL_MIB) * 2 ** 20;
+  tf.registerBackend(name, () => new MathBackendOnednn(addon, poolBytes), options.priority ?? 0);
   return name;
 }

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /**
  * Name of the fused Adam kernel. Not a tfjs kernel: a protocol between a backend and an optimizer
@@ -47,7 +47,7 @@ export function adamUpdate(ctx: KernelContext): tf.KernelConfig {
       });
       const a = args.attrs as unknown as AdamUpdateAttrs;
       const n = arrays[0]!.length;
-      const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+      const out = [outputArray(backend, n), outputArray(backend, n), outputArray(backend, n)] as const;
       ctx.addon.adamUpdate(arrays[0]!, arrays[1]!, arrays[2]!, arrays[3]!, out[0], out[1], out[2], [
         a.beta1,
         1 - a.beta1,

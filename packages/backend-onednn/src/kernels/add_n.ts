@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray } from '../kernel_support';
 
 /** `AddN` (how the tape sums the gradients of a tensor used twice, as in residual blocks) in one pass. */
 export function addN(ctx: KernelContext): tf.KernelConfig {
@@ -18,7 +18,7 @@ export function addN(ctx: KernelContext): tf.KernelConfig {
         if (!v || !tf.util.arraysEqual(t.shape, shape)) return ctx.fallback(args);
         arrays.push(v);
       }
-      const out = new Float32Array(tf.util.sizeFromShape(shape));
+      const out = outputArray(backend, tf.util.sizeFromShape(shape));
       ctx.addon.addN(arrays, out);
       return output(backend, shape, out);
     },

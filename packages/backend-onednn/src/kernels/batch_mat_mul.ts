@@ -1,6 +1,13 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireEqual, requireInput } from '../kernel_support';
+import {
+  float32Values,
+  type KernelContext,
+  output,
+  outputArray,
+  requireEqual,
+  requireInput,
+} from '../kernel_support';
 
 /**
  * One oneDNN matmul for `BatchMatMul` and `_FusedMatMul`: transposes are strides on the same buffers.
@@ -36,7 +43,7 @@ export function runMatMul(
   const bs = float32Values(backend, b);
   const simpleBatch = batchA === batchB || batchA === 1 || batchB === 1;
   if (!as || !bs || !simpleBatch || m * n * k === 0) return null;
-  const out = new Float32Array(Math.max(batchA, batchB) * m * n);
+  const out = outputArray(backend, Math.max(batchA, batchB) * m * n);
   ctx.addon.matMul(
     as,
     bs,

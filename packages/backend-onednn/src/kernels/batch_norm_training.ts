@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /**
  * Names of the fused training-mode batch-norm kernels. Not tfjs kernels: a protocol between a backend and
@@ -54,9 +54,9 @@ export function batchNormTrainForward(ctx: KernelContext): tf.KernelConfig {
       const channels = arrays[1]!.length;
       requireChannels(x, channels, BATCH_NORM_TRAIN_FORWARD);
       const { epsilon } = args.attrs as { epsilon: number };
-      const y = new Float32Array(arrays[0]!.length);
-      const mean = new Float32Array(channels);
-      const variance = new Float32Array(channels);
+      const y = outputArray(backend, arrays[0]!.length);
+      const mean = outputArray(backend, channels);
+      const variance = outputArray(backend, channels);
       ctx.addon.batchNormTrainForward(arrays[0]!, arrays[1]!, arrays[2]!, y, mean, variance, epsilon);
       return [
         output(backend, x.shape, y),
@@ -95,9 +95,9 @@ export function batchNormTrainBackward(ctx: KernelContext): tf.KernelConfig {
         );
       }
       const { epsilon } = args.attrs as { epsilon: number };
-      const dx = new Float32Array(arrays[1]!.length);
-      const dGamma = new Float32Array(channels);
-      const dBeta = new Float32Array(channels);
+      const dx = outputArray(backend, arrays[1]!.length);
+      const dGamma = outputArray(backend, channels);
+      const dBeta = outputArray(backend, channels);
       ctx.addon.batchNormTrainBackward(
         arrays[0]!,
         arrays[1]!,

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /** The addon's codes for the broadcasting binary kernels it runs. */
 export const BINARY_OPS = {
@@ -26,7 +26,7 @@ export function binaryKernel(kernelName: keyof typeof BINARY_OPS) {
       const bs = float32Values(backend, b);
       if (!as || !bs) return ctx.fallback(args);
       const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-      const out = new Float32Array(tf.util.sizeFromShape(shape));
+      const out = outputArray(backend, tf.util.sizeFromShape(shape));
       ctx.addon.binary(BINARY_OPS[kernelName], as, a.shape, bs, b.shape, out);
       return output(backend, shape, out);
     },

@@ -5,6 +5,7 @@ import {
   float32Values,
   type KernelContext,
   output,
+  outputArray,
   requireEqual,
   requireInput,
   requireRank,
@@ -38,7 +39,7 @@ export function conv2d(ctx: KernelContext): tf.KernelConfig {
       const fs = float32Values(backend, filter);
       if (!params || !xs || !fs) return ctx.fallback(args);
       requireEqual(filter.shape[2]!, info.inChannels, 'filter in-channels and input channels', tf.Conv2D);
-      const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(info.outShape));
       ctx.addon.conv2dForward(xs, fs, null, out, params, 0, 0);
       return output(backend, info.outShape, out);
     },

@@ -5,6 +5,7 @@ import {
   float32Values,
   type KernelContext,
   output,
+  outputArray,
   requireInput,
   requireRank,
   requireShape,
@@ -39,7 +40,7 @@ export function conv2dBackpropFilter(ctx: KernelContext): tf.KernelConfig {
       const dys = float32Values(backend, dy);
       if (!params || !xs || !dys) return ctx.fallback(args);
       requireShape(dy, info.outShape, 'dy', tf.Conv2DBackpropFilter);
-      const out = new Float32Array(tf.util.sizeFromShape(filterShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(filterShape));
       ctx.addon.conv2dBackwardWeights(xs, dys, out, params);
       return output(backend, [...filterShape], out);
     },

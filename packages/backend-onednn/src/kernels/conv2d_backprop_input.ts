@@ -5,6 +5,7 @@ import {
   float32Values,
   type KernelContext,
   output,
+  outputArray,
   requireEqual,
   requireInput,
   requireRank,
@@ -47,7 +48,7 @@ export function conv2dBackpropInput(ctx: KernelContext): tf.KernelConfig {
       );
       const dyShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
       requireShape(dy, dyShape, 'dy', tf.Conv2DBackpropInput);
-      const out = new Float32Array(tf.util.sizeFromShape(inputShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(inputShape));
       ctx.addon.conv2dBackwardData(dys, fs, out, params);
       return output(backend, [...inputShape], out);
     },

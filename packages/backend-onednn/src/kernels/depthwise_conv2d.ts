@@ -5,6 +5,7 @@ import {
   float32Values,
   type KernelContext,
   output,
+  outputArray,
   requireEqual,
   requireInput,
   requireRank,
@@ -54,7 +55,7 @@ export function depthwiseConv2d(ctx: KernelContext): tf.KernelConfig {
       const xs = float32Values(backend, x);
       const fs = float32Values(backend, filter);
       if (!params || !xs || !fs) return ctx.fallback(args);
-      const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(info.outShape));
       ctx.addon.conv2dForward(xs, fs, null, out, params, 0, 0);
       return output(backend, info.outShape, out);
     },
@@ -79,7 +80,7 @@ export function depthwiseConv2dBackpropInput(ctx: KernelContext): tf.KernelConfi
       const dys = float32Values(backend, dy);
       const fs = float32Values(backend, filter);
       if (!params || !dys || !fs) return ctx.fallback(args);
-      const out = new Float32Array(tf.util.sizeFromShape(attrs.inputShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(attrs.inputShape));
       ctx.addon.conv2dBackwardData(dys, fs, out, params);
       return output(backend, [...attrs.inputShape], out);
     },
@@ -104,7 +105,7 @@ export function depthwiseConv2dBackpropFilter(ctx: KernelContext): tf.KernelConf
       const xs = float32Values(backend, x);
       const dys = float32Values(backend, dy);
       if (!params || !xs || !dys) return ctx.fallback(args);
-      const out = new Float32Array(tf.util.sizeFromShape(attrs.filterShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(attrs.filterShape));
       ctx.addon.conv2dBackwardWeights(xs, dys, out, params);
       return output(backend, [...attrs.filterShape], out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /**
  * `FusedBatchNorm` (the normalisation tfjs-layers' BatchNormalization applies after computing the batch
@@ -42,7 +42,7 @@ export function fusedBatchNorm(ctx: KernelContext): tf.KernelConfig {
         return ctx.fallback(args);
       }
       const { varianceEpsilon } = args.attrs as unknown as tf.FusedBatchNormAttrs;
-      const out = new Float32Array(xs.length);
+      const out = outputArray(backend, xs.length);
       ctx.addon.batchNormApply(xs, ms, vs, os, ss, out, varianceEpsilon ?? 0.001);
       return output(backend, x.shape, out);
     },

@@ -6,6 +6,7 @@ import {
   float32Values,
   type KernelContext,
   output,
+  outputArray,
   requireEqual,
   requireInput,
   requireRank,
@@ -51,7 +52,7 @@ export function fusedConv2d(ctx: KernelContext): tf.KernelConfig {
       if (!params || code === undefined || !xs || !fs || (bias && !bs) || !perChannelBias)
         return ctx.fallback(args);
       requireEqual(filter.shape[2]!, info.inChannels, 'filter in-channels and input channels', name);
-      const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(info.outShape));
       ctx.addon.conv2dForward(xs, fs, bs, out, params, code, leakyreluAlpha ?? DEFAULT_LEAKYRELU_ALPHA);
       return output(backend, info.outShape, out);
     },

@@ -1,6 +1,14 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput, requireRank } from '../kernel_support';
+import {
+  float32Values,
+  type KernelContext,
+  output,
+  outputArray,
+  requireInput,
+  requireRank,
+  zeroedOutputArray,
+} from '../kernel_support';
 
 /** The addon's 12 pooling parameters, or `null` for what it does not run (NCHW, negative padding). */
 function poolParams(info: tf.backend_util.Conv2DInfo): number[] | null {
@@ -50,7 +58,7 @@ export function maxPool(ctx: KernelContext): tf.KernelConfig {
       const params = poolParams(info);
       const xs = float32Values(backend, x);
       if (!params || !xs) return ctx.fallback(args);
-      const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+      const out = outputArray(backend, tf.util.sizeFromShape(info.outShape));
       ctx.addon.maxPool(xs, out, params);
       return output(backend, info.outShape, out);
     },
@@ -76,7 +84,7 @@ export function maxPoolGrad(ctx: KernelContext): tf.KernelConfig {
           `${tf.MaxPoolGrad} on onednn: dy has shape [${dy.shape.join(', ')}], expected [${info.outShape.join(', ')}]`,
         );
       }
-      const out = new Float32Array(xs.length);
+      const out = zeroedOutputArray(backend, xs.length);
       ctx.addon.maxPoolGrad(dys, xs, out, params);
       return output(backend, x.shape, out);
     },

@@ -1,6 +1,12 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import {
+  float32Values,
+  type KernelContext,
+  output,
+  requireInput,
+  zeroedOutputArray,
+} from '../kernel_support';
 
 /** `PadV2` (constant padding, as ZeroPadding2D) of a float32 tensor as parallel row copies. */
 export function padV2(ctx: KernelContext): tf.KernelConfig {
@@ -18,7 +24,7 @@ export function padV2(ctx: KernelContext): tf.KernelConfig {
       const before = paddings.map((p) => p[0]!);
       const after = paddings.map((p) => p[1]!);
       const shape = x.shape.map((d, i) => d + before[i]! + after[i]!);
-      const out = new Float32Array(tf.util.sizeFromShape(shape));
+      const out = zeroedOutputArray(backend, tf.util.sizeFromShape(shape));
       ctx.addon.pad(xs, x.shape, before, after, constantValue, out);
       return output(backend, shape, out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /** The addon's codes for the reductions it runs. */
 export const REDUCE_OPS = { [tf.Sum]: 0, [tf.Mean]: 1, [tf.Max]: 2, [tf.Min]: 3 } as const;
@@ -50,7 +50,7 @@ export function reductionKernel(kernelName: keyof typeof REDUCE_OPS) {
       const shape = attrs.keepDims
         ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
         : x.shape.filter((_, i) => !axes.includes(i));
-      const out = new Float32Array(block[0] * block[2]);
+      const out = outputArray(backend, block[0] * block[2]);
       ctx.addon.reduce(REDUCE_OPS[kernelName], xs, out, block);
       return output(backend, shape, out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /**
  * ReLU's input gradient in one pass, `dy · step(x)`: inputs `{dy, x}` of one shape. Not a tfjs kernel: the
@@ -25,7 +25,7 @@ export function reluGrad(ctx: KernelContext): tf.KernelConfig {
       if (!dys || !xs || !tf.util.arraysEqual(dy.shape, x.shape)) {
         throw new Error(`${RELU_GRAD} on onednn: dy and x must be float32 tensors of one shape`);
       }
-      const out = new Float32Array(xs.length);
+      const out = outputArray(backend, xs.length);
       ctx.addon.binary(RELU_GRAD_OP, dys, dy.shape, xs, x.shape, out);
       return output(backend, x.shape, out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /**
  * `Slice` of a float32 tensor as parallel row copies. A slice that is one contiguous range stays with the
@@ -18,7 +18,7 @@ export function slice(ctx: KernelContext): tf.KernelConfig {
       tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
       const xs = float32Values(backend, x);
       if (!xs || tf.slice_util.isSliceContinous(x.shape, b, s)) return ctx.fallback(args);
-      const out = new Float32Array(tf.util.sizeFromShape(s));
+      const out = outputArray(backend, tf.util.sizeFromShape(s));
       ctx.addon.slice(xs, x.shape, b, s, out);
       return output(backend, s, out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /**
  * Swish (SiLU) `x·σ(x)` and its gradient `dy·σ(x)·(1 + x·(1 − σ(x)))`, each in one pass. Not tfjs kernels:
@@ -24,7 +24,7 @@ export function swish(ctx: KernelContext): tf.KernelConfig {
       const x = requireInput(args.inputs, 'x', SWISH);
       const xs = float32Values(backend, x);
       if (!xs) throw new Error(`${SWISH} on onednn: x must be float32, got ${x.dtype}`);
-      const out = new Float32Array(xs.length);
+      const out = outputArray(backend, xs.length);
       ctx.addon.unary(SWISH_UNARY_OP, xs, out, 0);
       return output(backend, x.shape, out);
     },
@@ -45,7 +45,7 @@ export function swishGrad(ctx: KernelContext): tf.KernelConfig {
       if (!dys || !xs || !tf.util.arraysEqual(dy.shape, x.shape)) {
         throw new Error(`${SWISH_GRAD} on onednn: dy and x must be float32 tensors of one shape`);
       }
-      const out = new Float32Array(xs.length);
+      const out = outputArray(backend, xs.length);
       ctx.addon.binary(SWISH_GRAD_BINARY_OP, dys, dy.shape, xs, x.shape, out);
       return output(backend, x.shape, out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /** `Transpose` of a float32 tensor, output rows in parallel. */
 export function transpose(ctx: KernelContext): tf.KernelConfig {
@@ -14,7 +14,7 @@ export function transpose(ctx: KernelContext): tf.KernelConfig {
       const xs = float32Values(backend, x);
       if (!xs || perm.length !== x.shape.length) return ctx.fallback(args);
       const shape = perm.map((p) => x.shape[p]!);
-      const out = new Float32Array(xs.length);
+      const out = outputArray(backend, xs.length);
       ctx.addon.transpose(xs, x.shape, perm, out);
       return output(backend, shape, out);
     },

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { float32Values, type KernelContext, output, requireInput } from '../kernel_support';
+import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
 
 /** The addon's codes for the element-wise unary kernels it runs. */
 export const UNARY_OPS = {
@@ -35,7 +35,7 @@ export function unaryKernel(kernelName: keyof typeof UNARY_OPS) {
       const xs = float32Values(backend, x);
       if (!xs) return ctx.fallback(args);
       const alpha = Number((args.attrs as { alpha?: number } | undefined)?.alpha ?? 0);
-      const out = new Float32Array(xs.length);
+      const out = outputArray(backend, xs.length);
       ctx.addon.unary(UNARY_OPS[kernelName], xs, out, alpha);
       return output(backend, x.shape, out);
     },
