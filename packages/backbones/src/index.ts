@@ -30,6 +30,7 @@ export { loadSafetensorsWeights, loadTfjsWeights, type SafetensorsLoadOptions } 
 export { type ModelLocation, resolveLocation } from './model_location';
 export { atomicWrite } from './node_fs';
 export type { BackboneInfo, BackboneName, BackboneOptions, BackboneVariant } from './options';
+export { type ConvPadding, PaddedConv2D, type PaddedConv2DArgs } from './padded_conv';
 export { registerBackboneLayers } from './register_layers';
 export { listBackbones } from './registry';
 export {

@@ -20,7 +20,7 @@ export interface KerasLoadReport extends LoadReport {
   normalization: { layer: string; mean: number[]; variance: number[] } | null;
 }
 
-const CONVS = new Set(['Conv2D', 'DepthwiseConv2D', 'QadStemConv2D']);
+const CONVS = new Set(['Conv2D', 'DepthwiseConv2D', 'QadStemConv2D', 'QadPaddedConv2D']);
 
 /** Bias-free convs followed directly by a batch norm: `[conv layer, bn layer]`, by the model's names. */
 function convBnPairs(model: tfl.LayersModel): Array<[tfl.layers.Layer, tfl.layers.Layer]> {

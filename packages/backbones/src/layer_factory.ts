@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LeanBatchNormalization } from './batch_norm';
-import { StemConv2D } from './stem_conv';
+import { type ConvPadding, PaddedConv2D } from './padded_conv';
 import { Swish } from './swish';
 
 type T = tfl.SymbolicTensor;
@@ -68,10 +68,15 @@ export class LayerFactory {
     return [side(x.shape[1] as number | null), side(x.shape[2] as number | null)];
   }
 
-  private pad(x: T, k: number, s: number, name: string): T {
+  /** The padding as `[[top, bottom], [left, right]]`. */
+  private sides(x: T, k: number, s: number): ConvPadding {
     const padding = this.padding(x, k, s);
-    if (padding === 0) return x;
-    return tfl.layers.zeroPadding2d({ padding, name: `${name}.pad` }).apply(x) as T;
+    return typeof padding === 'number'
+      ? [
+          [padding, padding],
+          [padding, padding],
+        ]
+      : padding;
   }
 
   private kernelInit(): ReturnType<typeof tfl.initializers.varianceScaling> {
@@ -87,14 +92,30 @@ export class LayerFactory {
   /**
    * A convolution with PyTorch's symmetric padding `(k − 1) / 2`. tfjs `'same'` pads asymmetrically for
    * stride 2 on even inputs (more on the bottom/right), which shifts every sampled window by one pixel
-   * against PyTorch, so the padding is an explicit zero-padding layer followed by a `'valid'` conv (with
-   * {@link LayerStyle.tfSamePadding}, that layer pads as `'same'` does instead).
+   * against PyTorch, so the padding is explicit (with {@link LayerStyle.tfSamePadding}, it pads as `'same'`
+   * does instead): a {@link PaddedConv2D}, which folds it into the convolution, for the bias- and
+   * activation-free convs with padding; tf.layers' conv (`'valid'`) where there is no padding (1×1) or where
+   * a bias or activation is fused (after a `ZeroPadding2D` layer, should one need padding).
    */
   conv(x: T, name: string, spec: ConvSpec): T {
-    const padded = this.pad(x, spec.kernelSize, spec.strides ?? 1, name);
+    const strides = spec.strides ?? 1;
+    const padding = this.padding(x, spec.kernelSize, strides);
+    const fused = (spec.useBias ?? false) || spec.activation !== undefined;
+    if (padding !== 0 && !fused) {
+      return new PaddedConv2D({
+        ...(spec.depthwise ? { depthwise: true } : { filters: spec.filters }),
+        kernelSize: spec.kernelSize,
+        strides,
+        padding: this.sides(x, spec.kernelSize, strides),
+        name,
+        kernelInitializer: this.kernelInit(),
+      }).apply(x) as T;
+    }
+    const padded =
+      padding === 0 ? x : (tfl.layers.zeroPadding2d({ padding, name: `${name}.pad` }).apply(x) as T);
     const common = {
       kernelSize: spec.kernelSize,
-      strides: spec.strides ?? 1,
+      strides,
       padding: 'valid' as const,
       useBias: spec.useBias ?? false,
       name,
@@ -107,14 +128,19 @@ export class LayerFactory {
   }
 
   /**
-   * The first convolution, applied to the image: a {@link StemConv2D}, so a training step does not compute
-   * the (unused) gradient of the image. Same padding rule and naming as {@link LayerFactory.conv}.
+   * The first convolution, applied to the image: a {@link PaddedConv2D} (plain `tf.conv2d`), so a training
+   * step does not compute the (unused) gradient of the image. Same padding rule and naming as
+   * {@link LayerFactory.conv}.
    */
   stem(x: T, name: string, filters: number, kernelSize: number, strides: number): T {
-    const padded = this.pad(x, kernelSize, strides, name);
-    return new StemConv2D({ filters, kernelSize, strides, name, kernelInitializer: this.kernelInit() }).apply(
-      padded,
-    ) as T;
+    return new PaddedConv2D({
+      filters,
+      kernelSize,
+      strides,
+      padding: this.sides(x, kernelSize, strides),
+      name,
+      kernelInitializer: this.kernelInit(),
+    }).apply(x) as T;
   }
 
   /**

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { PaddedConv2D } from './padded_conv';
 import { StemConv2D } from './stem_conv';
 import { StochasticDepth } from './stochastic_depth';
 import { Swish } from './swish';
@@ -13,6 +14,8 @@ let registered = false;
 export function registerBackboneLayers(): void {
   if (registered) return;
   tf.serialization.registerClass(StochasticDepth);
+  tf.serialization.registerClass(PaddedConv2D);
+  // Models saved before PaddedConv2D replaced it in the stem.
   tf.serialization.registerClass(StemConv2D);
   tf.serialization.registerClass(Swish);
   registered = true;

@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { PaddedConv2D } from './padded_conv';
 
 /** What `Backbone.summary()` reports. */
 export interface BackboneSummary {
@@ -13,6 +14,8 @@ export interface BackboneSummary {
   /** Square input side the MACs were counted at. */
   inputSize: number;
 }
+
+const CONVS = new Set(['Conv2D', 'DepthwiseConv2D', 'QadStemConv2D', 'QadPaddedConv2D']);
 
 function size(shape: readonly (number | null)[]): number {
   return shape.reduce<number>((p, d) => p * (d ?? 1), 1);
@@ -35,11 +38,12 @@ export function summarize(model: tfl.LayersModel, headLayer: string): BackboneSu
     const kernel = layer.trainableWeights[0];
     if (kernel === undefined) continue;
     const out = layer.outputShape as (number | null)[];
-    if (className === 'Conv2D' || className === 'QadStemConv2D' || className === 'DepthwiseConv2D') {
+    if (CONVS.has(className)) {
       // kernel [kh, kw, cin, cout] (conv) or [kh, kw, c, multiplier] (depthwise): each output pixel costs
       // kh·kw·cin MACs per output channel for a conv, kh·kw per output channel for a depthwise conv.
       const [kh, kw, cin] = kernel.shape as number[];
-      const perOutput = className === 'DepthwiseConv2D' ? kh! * kw! : kh! * kw! * cin!;
+      const depthwise = className === 'DepthwiseConv2D' || (layer instanceof PaddedConv2D && layer.depthwise);
+      const perOutput = depthwise ? kh! * kw! : kh! * kw! * cin!;
       macs += size(out.slice(1)) * perOutput;
     } else if (className === 'Dense') {
       macs += size(kernel.shape);

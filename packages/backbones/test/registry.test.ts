@@ -91,14 +91,19 @@ describe('registry', () => {
     const v15 = createBackbone('resnet50', { inputSize: 64 });
     expect([v1.variant, v15.variant]).toEqual(['keras', 'torchvision']);
     expect(v1.summary().backboneParams).toBe(v15.summary().backboneParams);
-    // keras.applications ResNet50: the stage's first 1×1 conv strides; torchvision: the 3×3.
+    // keras.applications ResNet50: the stage's first 1×1 conv strides; torchvision: the 3×3 (a PaddedConv2D,
+    // whose stride is one number).
     for (const [net, conv1, conv2] of [
-      [v1, [2, 2], [1, 1]],
-      [v15, [1, 1], [2, 2]],
+      [v1, [2, 2], 1],
+      [v15, [1, 1], 2],
     ] as const) {
       expect(config(net, 'layer2.0.conv1').strides).toEqual(conv1);
       expect(config(net, 'layer2.0.conv2').strides).toEqual(conv2);
       expect(config(net, 'layer1.0.conv1').strides).toEqual([1, 1]);
+      expect(config(net, 'layer2.0.conv2').padding).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
       expect(config(net, 'layer2.0.downsample.0').strides).toEqual([2, 2]);
     }
     expect(config(v1, 'layer3.1.bn2').epsilon).toBe(1.001e-5);
@@ -107,24 +112,25 @@ describe('registry', () => {
     expect(v1.featureModel.outputs.map((o) => o.shape)).toEqual(v15.featureModel.outputs.map((o) => o.shape));
     v1.dispose();
     v15.dispose();
-    // EfficientNet: correct_pad on even inputs (k//2 − 1 before, k//2 after), symmetric on odd ones and stride 1.
+    // EfficientNet: correct_pad on even inputs (k//2 − 1 before, k//2 after), symmetric on odd ones and stride 1,
+    // folded into each conv (no padding layers left).
     for (const [size, pads] of [
       [
         64,
         {
-          'features.0.0.pad': [
+          'features.0.0': [
             [0, 1],
             [0, 1],
           ],
-          'features.2.0.block.1.0.pad': [
+          'features.2.0.block.1.0': [
             [0, 1],
             [0, 1],
           ],
-          'features.3.0.block.1.0.pad': [
+          'features.3.0.block.1.0': [
             [1, 2],
             [1, 2],
           ],
-          'features.3.1.block.1.0.pad': [
+          'features.3.1.block.1.0': [
             [2, 2],
             [2, 2],
           ],
@@ -133,11 +139,11 @@ describe('registry', () => {
       [
         66,
         {
-          'features.0.0.pad': [
+          'features.0.0': [
             [0, 1],
             [0, 1],
           ],
-          'features.2.0.block.1.0.pad': [
+          'features.2.0.block.1.0': [
             [1, 1],
             [1, 1],
           ],
@@ -149,10 +155,11 @@ describe('registry', () => {
       for (const [layer, padding] of Object.entries(pads)) {
         expect(config(keras, layer).padding, `${size} ${layer}`).toEqual(padding);
       }
-      expect(config(torch, 'features.0.0.pad').padding).toEqual([
+      expect(config(torch, 'features.0.0').padding).toEqual([
         [1, 1],
         [1, 1],
       ]);
+      expect(keras.model.layers.filter((l) => l.getClassName() === 'ZeroPadding2D')).toEqual([]);
       expect(config(keras, 'features.5.0.block.1.1').epsilon).toBe(1e-3);
       expect(config(torch, 'features.5.0.block.1.1').epsilon).toBe(1e-5);
       expect(keras.summary().backboneParams).toBe(4_007_548);
