@@ -1,6 +1,7 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BufferPool, type MathBackendOnednn } from '../src';
+import { BufferPool, DEFAULT_BUFFER_POOL_MIB, type MathBackendOnednn, registerOnednnBackend } from '../src';
 import { ONEDNN, values } from './helpers';
 
 describe('BufferPool', () => {
@@ -68,6 +69,18 @@ describe('BufferPool', () => {
     expect(zeroed).toBe(dirty);
     expect(Array.from(zeroed)).toEqual([0, 0, 0, 0]);
     expect(() => new BufferPool(-1)).toThrow('BufferPool: capacity must be a non-negative number of bytes');
+  });
+});
+
+describe('the backend’s pool capacity', () => {
+  it('is bufferPoolMiB when given, else a quarter of the memory up to 8 GiB', () => {
+    const name = registerOnednnBackend({ name: 'onednn-pool-1mib', bufferPoolMiB: 1 });
+    expect((tf.findBackend(name) as MathBackendOnednn).bufferPool.capacityBytes).toBe(2 ** 20);
+    expect((tf.findBackend(ONEDNN) as MathBackendOnednn).bufferPool.capacityBytes).toBe(
+      DEFAULT_BUFFER_POOL_MIB * 2 ** 20,
+    );
+    expect(DEFAULT_BUFFER_POOL_MIB).toBe(Math.min(8192, Math.floor(os.totalmem() / 4 / 2 ** 20)));
+    tf.removeBackend(name);
   });
 });
 
