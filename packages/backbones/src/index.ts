@@ -31,6 +31,7 @@ export { type ModelLocation, resolveLocation } from './model_location';
 export { atomicWrite } from './node_fs';
 export type { BackboneInfo, BackboneName, BackboneOptions, BackboneVariant } from './options';
 export { type ConvPadding, PaddedConv2D, type PaddedConv2DArgs } from './padded_conv';
+export { PaddedMaxPooling2D, type PaddedMaxPooling2DArgs } from './padded_max_pool';
 export { registerBackboneLayers } from './register_layers';
 export { listBackbones } from './registry';
 export {

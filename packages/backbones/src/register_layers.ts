@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PaddedConv2D } from './padded_conv';
+import { PaddedMaxPooling2D } from './padded_max_pool';
 import { StemConv2D } from './stem_conv';
 import { StochasticDepth } from './stochastic_depth';
 import { Swish } from './swish';
@@ -15,6 +16,7 @@ export function registerBackboneLayers(): void {
   if (registered) return;
   tf.serialization.registerClass(StochasticDepth);
   tf.serialization.registerClass(PaddedConv2D);
+  tf.serialization.registerClass(PaddedMaxPooling2D);
   // Models saved before PaddedConv2D replaced it in the stem.
   tf.serialization.registerClass(StemConv2D);
   tf.serialization.registerClass(Swish);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LayerFactory, type LayerStyle, TORCH_STYLE } from './layer_factory';
 import type { BuiltGraph, ResolvedOptions } from './options';
+import { PaddedMaxPooling2D } from './padded_max_pool';
 
 type T = tfl.SymbolicTensor;
 
@@ -74,10 +75,7 @@ export function buildResNet(spec: ResNetSpec, options: ResolvedOptions, modelNam
   const taps: Record<string, T> = {};
   const scaled = (channels: number) => Math.max(8, Math.round(channels * options.widthMultiplier));
   let x = f.act(f.bn(f.stem(input, 'conv1', scaled(64), 7, 2), 'bn1'), 'relu', 'relu');
-  // Zero padding equals PyTorch's −∞ max-pool padding here: the input is post-ReLU (≥ 0) and every window
-  // holds at least one real pixel.
-  x = tfl.layers.zeroPadding2d({ padding: 1, name: 'maxpool.pad' }).apply(x) as T;
-  x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'maxpool' }).apply(x) as T;
+  x = new PaddedMaxPooling2D({ poolSize: 3, strides: 2, padding: 1, name: 'maxpool' }).apply(x) as T;
   taps.stem = x;
   spec.blocks.forEach((count, stage) => {
     const width = scaled(64 * 2 ** stage);

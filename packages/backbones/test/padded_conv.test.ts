@@ -115,7 +115,7 @@ describe('PaddedConv2D', () => {
       // The layer itself: input gradient through apply, kernel gradient through its variable.
       const input = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, weight)))(x);
       const viaLayer = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, weight)));
-      const kernelGrad = viaLayer.grads[layer.trainableWeights[0]!.read().name]!;
+      const kernelGrad = viaLayer.grads[(layer.trainableWeights[0]!.read() as tf.Variable).name]!;
       expect(maxRelError(input.dataSync(), reference[0]!.dataSync())).toBeLessThanOrEqual(1e-5);
       expect(maxRelError(kernelGrad.dataSync(), reference[1]!.dataSync())).toBeLessThanOrEqual(1e-5);
       tf.dispose([x, y, weight, input, viaLayer.value, ...Object.values(viaLayer.grads), ...reference]);
@@ -126,7 +126,7 @@ describe('PaddedConv2D', () => {
   it('computes no input gradient for a constant input (the plain op’s gradient is pruned)', async () => {
     const layer = new PaddedConv2D({ filters: 4, kernelSize: 3, strides: 1, padding });
     const image = tf.tensor(values(tf.util.sizeFromShape(shape), 4), shape);
-    tf.dispose(layer.apply(image));
+    tf.dispose(layer.apply(image) as tf.Tensor);
     const profile = await tf.profile(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(image) as tf.Tensor));
       tf.dispose([value, ...Object.values(grads)]);
