@@ -6,6 +6,7 @@
 #include <node_api.h>
 
 #include "addon_support.h"
+#include "depthwise.h"
 #include "kernels.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -382,8 +383,16 @@ napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   requireLength(x, elements(c.src), "x");
   requireLength(dy, elements(c.dst), "dy");
   requireLength(dw, filterElements(c), "out");
+  auto key = keyOf("convbw", p);
   auto e = convBackwardEntry<dnnl::convolution_backward_weights>(
       "convbw", p, c, {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS});
+  const bool depthwise = c.g > 1 && c.g == c.ic && c.oc == c.ic;
+  if (depthwise && implNames[key].find("jit_dw") == std::string::npos) {
+    // oneDNN's fallback for these shapes is a GEMM per channel; see depthwise.cc.
+    qad::depthwiseFilterGradient({c.n, c.ih, c.iw, c.ic, c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pl},
+                                 x.data, dy.data, dw.data);
+    return nullptr;
+  }
   run(*e, {{DNNL_ARG_SRC, c.src, x.data}, {DNNL_ARG_DIFF_DST, c.dst, dy.data}},
       {{DNNL_ARG_DIFF_WEIGHTS, c.wei, dw.data}});
   return nullptr;

@@ -166,6 +166,22 @@ describe('depthwise convolution and its gradients match the cpu backend', () => 
   });
 });
 
+describe('depthwise filter gradient where oneDNN has no direct kernel', () => {
+  it('a 5×5 filter over a 4×4 map (EfficientNet’s last stage) runs the native loop and matches cpu', async () => {
+    const c: ConvCase = { x: [3, 4, 4, 40], filter: [5, 5, 40, 1], stride: 1, pad: 'same' };
+    const g = info(c, true);
+    await expectParity({
+      kernel: tf.DepthwiseConv2dNativeBackpropFilter,
+      inputs: randomInputs({ x: c.x, dy: g.outShape }, 64),
+      attrs: { filterShape: c.filter, strides: c.stride, pad: c.pad, dilations: 1 },
+    });
+    // The primitive oneDNN chose for it is its GEMM fallback, which the addon replaces by its loop.
+    const key = `convbw,${convParams(g, c.x[3])!.join(',')}`;
+    expect(addon.implementations()[key]).toBeDefined();
+    expect(addon.implementations()[key]).not.toContain('jit_dw');
+  });
+});
+
 describe('BatchMatMul matches the cpu backend', () => {
   const cases: [string, number[], number[], boolean, boolean][] = [
     ['rank 2', [5, 7], [7, 3], false, false],
