@@ -12,6 +12,7 @@
 #include "addon_support.h"
 #include "broadcast.h"
 #include "channel_affine.h"
+#include "exp_avx2.h"
 #include "kernels.h"
 
 namespace qad {
@@ -151,8 +152,9 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   if (plan.total == 0) return nullptr;
   // Same shapes: four lanes at a time where the scalar form does not vectorise (selects, an exp per element).
   if (aShape == bShape && op == kSwishGrad) {
-    binaryVec4(a.data, b.data, o.data, plan.total, [](__m128 dy, __m128 x) { return swishGrad4(dy, x); },
-               SwishGradOp::f);
+    const int64_t done = wideVectors() ? swishGradAvx2(a.data, b.data, o.data, plan.total) : 0;
+    binaryVec4(a.data + done, b.data + done, o.data + done, plan.total - done,
+               [](__m128 dy, __m128 x) { return swishGrad4(dy, x); }, SwishGradOp::f);
     return nullptr;
   }
   if (aShape == bShape && op == kReluGrad) {
@@ -284,11 +286,18 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     case kSquare: unaryAll(xs, os, n, [](float v) { return v * v; }); break;
     case kSqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::sqrt(static_cast<double>(v))); }); break;
     case kRsqrt: unaryAll(xs, os, n, [](float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); }); break;
-    case kExp: unaryVec4(xs, os, n, [](__m128 v) { return fastExp4(v); }, [](float v) { return fastExp(v); }); break;
-    case kLog: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
-    case kSigmoid:
-      unaryVec4(xs, os, n, [](__m128 v) { return sigmoid4(v); }, [](float v) { return 1.f / (1.f + fastExp(-v)); });
+    case kExp: {
+      const int64_t done = wideVectors() ? expAvx2(xs, os, n) : 0;
+      unaryVec4(xs + done, os + done, n - done, [](__m128 v) { return fastExp4(v); }, [](float v) { return fastExp(v); });
       break;
+    }
+    case kLog: unaryAll(xs, os, n, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
+    case kSigmoid: {
+      const int64_t done = wideVectors() ? sigmoidAvx2(xs, os, n) : 0;
+      unaryVec4(xs + done, os + done, n - done, [](__m128 v) { return sigmoid4(v); },
+                [](float v) { return 1.f / (1.f + fastExp(-v)); });
+      break;
+    }
     case kAbs: unaryAll(xs, os, n, [](float v) { return std::fabs(v); }); break;
     case kStep: {
       const __m128 below = _mm_set1_ps(alpha);
@@ -312,13 +321,30 @@ napi_value Unary(napi_env env, napi_callback_info info) {
           [alpha](float v) { return v < 0.f ? alpha * v : v; });
       break;
     }
-    case kSwish:
+    case kSwish: {
+      const int64_t done = wideVectors() ? swishAvx2(xs, os, n) : 0;
       unaryVec4(
-          xs, os, n, [](__m128 v) { return _mm_mul_ps(sigmoid4(v), v); },
+          xs + done, os + done, n - done, [](__m128 v) { return _mm_mul_ps(sigmoid4(v), v); },
           [](float v) { return (1.f / (1.f + fastExp(-v))) * v; });
       break;
+    }
   }
   return nullptr;
+}
+
+// wideVectors(on?): whether the eight-lane AVX2 paths run; `on` (a boolean) turns them off or back on.
+napi_value WideVectors(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc >= 1 && !isNullish(env, argv[0])) {
+    bool on = false;
+    if (napi_get_value_bool(env, argv[0], &on) != napi_ok) throw JsError("on must be a boolean");
+    setWideVectors(on);
+  }
+  napi_value out;
+  NAPI_OK(napi_get_boolean(env, wideVectors(), &out));
+  return out;
 }
 
 // addN([x0, x1, …], out): the element-wise sum, added left to right as the cpu kernel does.

@@ -12,6 +12,7 @@ napi_value Unary(napi_env env, napi_callback_info info);
 napi_value AddN(napi_env env, napi_callback_info info);
 napi_value BatchNormApply(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
+napi_value WideVectors(napi_env env, napi_callback_info info);
 // batch_norm.cc
 napi_value BatchNormTrainForward(napi_env env, napi_callback_info info);
 napi_value BatchNormTrainBackward(napi_env env, napi_callback_info info);

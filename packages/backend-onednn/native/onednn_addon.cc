@@ -512,6 +512,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"implementations", nullptr, guarded<Implementations>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"clearCache", nullptr, guarded<ClearCache>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"wideVectors", nullptr, guarded<qad::WideVectors>, nullptr, nullptr, nullptr, kMethod, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

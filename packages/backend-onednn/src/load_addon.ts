@@ -8,6 +8,11 @@ export interface OnednnAddon {
   /** oneDNN's version, e.g. `'2.6.3'`. */
   version(): string;
   /**
+   * Whether Exp, Sigmoid, Swish and its gradient run eight lanes at a time (AVX2, where the CPU has it; the
+   * same bits as the four-lane path); `on` turns that off or back on (for tests and measurements).
+   */
+  wideVectors(on?: boolean): boolean;
+  /**
    * NHWC convolution into `out`, with an optional per-channel `bias` and fused activation
    * (0 linear, 1 relu, 2 relu6, 3 leakyrelu with `alpha`, 4 elu, 5 sigmoid). `params` as {@link convParams}.
    */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +12,7 @@ import {
   SWISH,
   SWISH_GRAD,
 } from '../src';
+import { UNARY_OPS } from '../src/kernels/unary_ops';
 import { addon, type KernelCase, ONEDNN, randomInputs, relativeError, runOn, values } from './helpers';
 
 const TOLERANCE = 1e-4;
@@ -573,6 +575,56 @@ describe('ReLU gradient (QadReluGrad)', () => {
     expect(Array.from(got[1]!)).toEqual(Array.from(want[1]!));
     expect(kernelRoutes()[RELU_GRAD]).toEqual({ native: 2, fallback: 0 });
     expect(kernelRoutes()[tf.Step]).toBeUndefined();
+  });
+});
+
+/** The addon's codes of swish and its gradient (as in src/kernels/swish.ts). */
+const SWISH_UNARY_OP = 15;
+const SWISH_GRAD_BINARY_OP = 8;
+
+describe('eight-lane AVX2 paths (Exp, Sigmoid, Swish, swish gradient)', () => {
+  it('run where /proc/cpuinfo lists avx2, and give the same bits as the four-lane path, specials included', () => {
+    const cpuHasAvx2 = /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    expect(addon.wideVectors(true)).toBe(cpuHasAvx2);
+    // Past the threading threshold, not a multiple of 8 (the four-lane and scalar tails run too).
+    const n = 70_003;
+    const x = values(n, 91).map((v) => v * 12);
+    const specials = [
+      Number.NaN,
+      100,
+      -100,
+      -0,
+      0,
+      88.7,
+      -87.4,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ];
+    specials.forEach((v, i) => {
+      x[i * 997] = v;
+      x[n - 1 - i] = v;
+    });
+    const dy = values(n, 92);
+    const runs: Array<[string, (out: Float32Array) => void]> = [
+      ['Exp', (out) => addon.unary(UNARY_OPS[tf.Exp], x, out, 0)],
+      ['Sigmoid', (out) => addon.unary(UNARY_OPS[tf.Sigmoid], x, out, 0)],
+      ['Swish', (out) => addon.unary(SWISH_UNARY_OP, x, out, 0)],
+      ['SwishGrad', (out) => addon.binary(SWISH_GRAD_BINARY_OP, dy, [n], x, [n], out)],
+    ];
+    try {
+      for (const [name, run] of runs) {
+        const wide = new Float32Array(n);
+        const narrow = new Float32Array(n);
+        addon.wideVectors(true);
+        run(wide);
+        addon.wideVectors(false);
+        run(narrow);
+        const differs = wide.findIndex((v, i) => !Object.is(v, narrow[i]));
+        expect(differs, `${name} differs at ${differs}`).toBe(-1);
+      }
+    } finally {
+      addon.wideVectors(true);
+    }
   });
 });
 
