@@ -13,7 +13,7 @@ const allowed = [
   /^package\/LICENSE$/,
   /^package\/dist\/.+/,
   // @qad/backend-onednn ships its addon's sources: users build it against their own libdnnl.
-  /^package\/native\/(binding\.gyp|[a-z_]+\.(cc|h))$/,
+  /^package\/native\/(binding\.gyp|[a-z0-9_]+\.(cc|h))$/,
   /^package\/scripts\/ensure-addon\.mjs$/,
 ];
 const problems = [];

@@ -179,6 +179,10 @@ export interface RegisterOnednnOptions {
  */
 export function registerOnednnBackend(options: RegisterOnednnOptions = {}): string {
   const name = options.name ?? 'onednn';
+  const poolMiB = options.bufferPoolMiB ?? DEFAULT_BUFFER_POOL_MIB;
+  if (!(Number.isFinite(poolMiB) && poolMiB >= 0)) {
+    throw new Error(`@qad/backend-onednn: bufferPoolMiB must be a number ≥ 0, got ${options.bufferPoolMiB}`);
+  }
   const addon = loadOnednnAddon(options.addonPath);
   if (tf.findBackendFactory(name)) return name;
   const cpuKernels = tf.getKernelsForBackend('cpu');
@@ -214,7 +218,6 @@ export function registerOnednnBackend(options: RegisterOnednnOptions = {}): stri
     });
   }
   registerReluGradient();
-  const poolBytes = (options.bufferPoolMiB ?? DEFAULT_BUFFER_POOL_MIB) * 2 ** 20;
-  tf.registerBackend(name, () => new MathBackendOnednn(addon, poolBytes), options.priority ?? 0);
+  tf.registerBackend(name, () => new MathBackendOnednn(addon, poolMiB * 2 ** 20), options.priority ?? 0);
   return name;
 }

@@ -81,6 +81,9 @@ describe('the backend’s pool capacity', () => {
     );
     expect(DEFAULT_BUFFER_POOL_MIB).toBe(Math.min(8192, Math.floor(os.totalmem() / 4 / 2 ** 20)));
     tf.removeBackend(name);
+    expect(() => registerOnednnBackend({ name: 'onednn-pool-bad', bufferPoolMiB: -1 })).toThrow(
+      '@qad/backend-onednn: bufferPoolMiB must be a number ≥ 0, got -1',
+    );
   });
 });
 
