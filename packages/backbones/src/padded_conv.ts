@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { requireCount } from './layer_args';
 
 type Initializer = ReturnType<typeof tfl.initializers.varianceScaling>;
 type Shape = Array<number | null>;
@@ -23,13 +24,6 @@ export interface PaddedConv2DArgs {
   kernelInitializer?: Initializer;
   /** Layer name. */
   name?: string;
-}
-
-function requireCount(value: unknown, what: string, min: number): number {
-  if (!Number.isInteger(value) || (value as number) < min) {
-    throw new Error(`PaddedConv2D: ${what} must be an integer ≥ ${min}, got ${String(value)}`);
-  }
-  return value as number;
 }
 
 /**
@@ -57,16 +51,16 @@ export class PaddedConv2D extends tfl.layers.Layer {
   constructor(args: PaddedConv2DArgs) {
     super(args.name === undefined ? {} : { name: args.name });
     this.depthwise = args.depthwise ?? false;
-    this.filters = this.depthwise ? null : requireCount(args.filters, 'filters', 1);
-    this.kernelSize = requireCount(args.kernelSize, 'kernelSize', 1);
-    this.strides = requireCount(args.strides, 'strides', 1);
+    this.filters = this.depthwise ? null : requireCount(args.filters, 'PaddedConv2D', 'filters', 1);
+    this.kernelSize = requireCount(args.kernelSize, 'PaddedConv2D', 'kernelSize', 1);
+    this.strides = requireCount(args.strides, 'PaddedConv2D', 'strides', 1);
     const p = args.padding;
     if (!Array.isArray(p) || p.length !== 2 || p.some((side) => !Array.isArray(side) || side.length !== 2)) {
       throw new Error(
         `PaddedConv2D: padding must be [[top, bottom], [left, right]], got ${JSON.stringify(args.padding)}`,
       );
     }
-    for (const v of p.flat()) requireCount(v, 'each padding', 0);
+    for (const v of p.flat()) requireCount(v, 'PaddedConv2D', 'each padding', 0);
     this.padding = [
       [p[0][0], p[0][1]],
       [p[1][0], p[1][1]],

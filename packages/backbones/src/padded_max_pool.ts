@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { requireCount } from './layer_args';
 
 type Shape = Array<number | null>;
 
@@ -13,13 +14,6 @@ export interface PaddedMaxPooling2DArgs {
   padding: number;
   /** Layer name. */
   name?: string;
-}
-
-function requireCount(value: unknown, what: string, min: number): number {
-  if (!Number.isInteger(value) || (value as number) < min) {
-    throw new Error(`PaddedMaxPooling2D: ${what} must be an integer ≥ ${min}, got ${String(value)}`);
-  }
-  return value as number;
 }
 
 /**
@@ -37,9 +31,9 @@ export class PaddedMaxPooling2D extends tfl.layers.Layer {
 
   constructor(args: PaddedMaxPooling2DArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    this.poolSize = requireCount(args.poolSize, 'poolSize', 1);
-    this.strides = requireCount(args.strides, 'strides', 1);
-    this.padding = requireCount(args.padding, 'padding', 0);
+    this.poolSize = requireCount(args.poolSize, 'PaddedMaxPooling2D', 'poolSize', 1);
+    this.strides = requireCount(args.strides, 'PaddedMaxPooling2D', 'strides', 1);
+    this.padding = requireCount(args.padding, 'PaddedMaxPooling2D', 'padding', 0);
     if (2 * this.padding > this.poolSize) {
       // As PyTorch: otherwise a window could hold padding only.
       throw new Error(

@@ -1,26 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { type ConvPadding, PaddedConv2D, registerBackboneLayers } from '../src';
-
-function values(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    v[i] = (s / 2 ** 32 - 0.5) * 2;
-  }
-  return v;
-}
-
-function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return worst / (scale || 1);
-}
+import { type ConvPadding, PaddedConv2D, registerBackboneLayers, StemConv2D } from '../src';
+import { maxRelError, values } from './helpers';
 
 /** Direct NHWC convolution in float64 with explicit zero padding (groups = channels when depthwise). */
 function referenceConv(
@@ -182,5 +163,41 @@ describe('PaddedConv2D', () => {
           }),
       ).toThrow('PaddedConv2D: padding must be [[top, bottom], [left, right]], got [1,1]');
     });
+  });
+
+  it('StemConv2D, the earlier stem layer, still loads from its saved config and is an unpadded conv', async () => {
+    registerBackboneLayers();
+    const input = tf.input({ shape: [7, 6, 3] });
+    const output = new StemConv2D({ filters: 4, kernelSize: 3, strides: 2, name: 'stem' }).apply(
+      input,
+    ) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    const json = model.toJSON(null, false) as unknown as string;
+    // The saved config is the old one: no padding or depthwise keys.
+    expect(JSON.stringify(json)).not.toContain('depthwise');
+    const copy = await tf.models.modelFromJSON({ modelTopology: json } as never);
+    const layer = copy.getLayer('stem');
+    expect(layer).toBeInstanceOf(StemConv2D);
+    const x = tf.tensor(values(2 * 7 * 6 * 3, 7), [2, 7, 6, 3]);
+    layer.setWeights(model.getLayer('stem').getWeights());
+    const want = referenceConv(
+      x.dataSync() as Float32Array,
+      [2, 7, 6, 3],
+      layer.getWeights()[0]!.dataSync() as Float32Array,
+      3,
+      4,
+      2,
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      false,
+    );
+    const y = copy.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual(want.shape);
+    expect(maxRelError(y.dataSync(), want.data)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([x, y]);
+    copy.dispose();
+    model.dispose();
   });
 });

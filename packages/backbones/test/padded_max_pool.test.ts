@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { PaddedMaxPooling2D, registerBackboneLayers } from '../src';
-
-function values(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    v[i] = (s / 2 ** 32 - 0.5) * 2;
-  }
-  return v;
-}
+import { values } from './helpers';
 
 /**
  * PyTorch's max pool by hand: padded cells never win; the gradient goes to each window's maximum (the values

@@ -1,26 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { SWISH_KERNELS, Swish, swish } from '../src';
-
-function values(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    v[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
-  }
-  return v;
-}
-
-function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return worst / (scale || 1);
-}
+import { maxRelError, values } from './helpers';
 
 describe('swish', () => {
   const x = () => tf.tensor(values(2 * 5 * 5 * 4, 3, 6), [2, 5, 5, 4]);
