@@ -84,7 +84,7 @@ napi_value Slice(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// pad(x, xShape, before, after, value, out): out must arrive zero-filled (a new Float32Array) when value is 0.
+// pad(x, xShape, before, after, value, out): out must arrive zero-filled when value is 0 (the kernel takes a zeroed array).
 napi_value Pad(napi_env env, napi_callback_info info) {
   Args args(env, info, 6);
   F32 x = float32Arg(env, args[0], "x");

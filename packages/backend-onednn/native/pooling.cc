@@ -94,7 +94,7 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// maxPoolGrad(dy, x, dx, params[12]): dx must arrive zero-filled (a new Float32Array).
+// maxPoolGrad(dy, x, dx, params[12]): dx must arrive zero-filled (the kernel takes a zeroed array: it adds into dx).
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, 4);
   F32 dy = float32Arg(env, args[0], "dy");

@@ -73,7 +73,7 @@ export interface OnednnAddon {
   ): void;
   /** Copies the box `[begin, begin + size)` of `x` into `out`. */
   slice(x: Float32Array, xShape: number[], begin: number[], size: number[], out: Float32Array): void;
-  /** Constant padding; `out` must be zero-filled (a new array) when `value` is 0. */
+  /** Constant padding; `out` must be zero-filled when `value` is 0. */
   pad(
     x: Float32Array,
     xShape: number[],
