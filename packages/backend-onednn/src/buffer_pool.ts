@@ -37,12 +37,12 @@ export class BufferPool {
   private readonly shared = new WeakSet<ArrayBuffer>();
   private freeBytes = 0;
   private hits = 0;
+  private misses = 0;
   /**
    * For tests: fill every recycled array with NaN before handing it out, so that a kernel that does not
    * write all of its output shows it.
    */
   poisonRecycled = false;
-  private misses = 0;
 
   /** @param capacityBytes the most bytes of free buffers kept for reuse; 0 turns recycling off. */
   constructor(readonly capacityBytes: number) {
