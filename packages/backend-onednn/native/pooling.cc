@@ -35,11 +35,13 @@ constexpr int64_t kChannelBlock = 32;
  * For output pixel (b, oy, ox) and channels [c0, c0 + cn): each channel's maximum, and where it is as a window
  * position `ky · KW + kx` (−1 when no position is inside the input). Four channels at a time with selects
  * (the first strict maximum wins, as `v > best` never holds for NaN), so that the loop has no branches.
+ * The forward pass needs only the maxima (`kWhere` false, `win` unused).
  */
+template <bool kWhere>
 void argmaxWindow(const PoolGeom& g, const float* x, int64_t b, int64_t oy, int64_t ox, int64_t c0, int64_t cn,
                   float* best, int32_t* win) {
   std::fill(best, best + cn, -std::numeric_limits<float>::infinity());
-  std::fill(win, win + cn, -1);
+  if (kWhere) std::fill(win, win + cn, -1);
   const int64_t y0 = oy * g.sh - g.pt, x0 = ox * g.sw - g.pl;
   for (int64_t ky = std::max<int64_t>(0, -y0); ky < g.kh && y0 + ky < g.ih; ky++) {
     for (int64_t kx = std::max<int64_t>(0, -x0); kx < g.kw && x0 + kx < g.iw; kx++) {
@@ -51,6 +53,7 @@ void argmaxWindow(const PoolGeom& g, const float* x, int64_t b, int64_t oy, int6
         const __m128 v = _mm_loadu_ps(row + i), current = _mm_loadu_ps(best + i);
         const __m128 wins = _mm_cmpgt_ps(v, current);
         _mm_storeu_ps(best + i, _mm_or_ps(_mm_and_ps(wins, v), _mm_andnot_ps(wins, current)));
+        if (!kWhere) continue;
         const __m128i mask = _mm_castps_si128(wins);
         __m128i* w = reinterpret_cast<__m128i*>(win + i);
         _mm_storeu_si128(w, _mm_or_si128(_mm_and_si128(mask, k4), _mm_andnot_si128(mask, _mm_loadu_si128(w))));
@@ -58,7 +61,7 @@ void argmaxWindow(const PoolGeom& g, const float* x, int64_t b, int64_t oy, int6
       for (; i < cn; i++) {
         if (row[i] > best[i]) {
           best[i] = row[i];
-          win[i] = k;
+          if (kWhere) win[i] = k;
         }
       }
     }
@@ -79,14 +82,13 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
 #pragma omp parallel if (g.n * g.oh * g.ow * g.c * g.kh * g.kw >= kParallelGrain)
   {
     std::vector<float> best(kChannelBlock);
-    std::vector<int32_t> win(kChannelBlock);
 #pragma omp for schedule(static)
     for (int64_t r = 0; r < rows; r++) {
       const int64_t b = r / g.oh, oy = r % g.oh;
       for (int64_t ox = 0; ox < g.ow; ox++)
         for (int64_t c0 = 0; c0 < g.c; c0 += kChannelBlock) {
           const int64_t cn = std::min(kChannelBlock, g.c - c0);
-          argmaxWindow(g, x.data, b, oy, ox, c0, cn, best.data(), win.data());
+          argmaxWindow<false>(g, x.data, b, oy, ox, c0, cn, best.data(), nullptr);
           std::copy(best.begin(), best.begin() + cn, o.data + ((b * g.oh + oy) * g.ow + ox) * g.c + c0);
         }
     }
@@ -117,7 +119,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
       const int64_t cn = std::min(kChannelBlock, g.c - c0);
       for (int64_t oy = 0; oy < g.oh; oy++)
         for (int64_t ox = 0; ox < g.ow; ox++) {
-          argmaxWindow(g, x.data, b, oy, ox, c0, cn, best.data(), win.data());
+          argmaxWindow<true>(g, x.data, b, oy, ox, c0, cn, best.data(), win.data());
           const float* d = dy.data + ((b * g.oh + oy) * g.ow + ox) * g.c + c0;
           const int64_t y0 = oy * g.sh - g.pt, x0 = ox * g.sw - g.pl;
           for (int64_t i = 0; i < cn; i++) {
