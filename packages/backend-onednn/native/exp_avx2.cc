@@ -58,12 +58,17 @@ bool hasAvx2() {
   return __builtin_cpu_supports("avx2");
 }
 
+bool allowed = true;
 bool wide = hasAvx2();
 
 }  // namespace
 
 bool wideVectors() { return wide; }
-void setWideVectors(bool on) { wide = on && hasAvx2(); }
+void setWideVectors(bool on) { wide = on && allowed && hasAvx2(); }
+void allowWideVectors(bool allow) {
+  allowed = allow;
+  wide = wide && allow;
+}
 
 QAD_AVX2 int64_t expAvx2(const float* x, float* o, int64_t n) {
   const int64_t blocks = n / 8;

@@ -12,6 +12,9 @@ namespace qad {
 bool wideVectors();
 /** Turns the eight-lane paths off (tests compare both) or back on where the CPU has AVX2. */
 void setWideVectors(bool on);
+/** Caps the eight-lane paths (the process's instruction-set cap is below AVX2): {@link setWideVectors} then
+ * cannot turn them on. */
+void allowWideVectors(bool allow);
 
 int64_t expAvx2(const float* x, float* o, int64_t n);
 int64_t sigmoidAvx2(const float* x, float* o, int64_t n);

@@ -7,6 +7,7 @@
 
 #include "addon_support.h"
 #include "depthwise.h"
+#include "exp_avx2.h"
 #include "kernels.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -20,6 +21,9 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace {
 
@@ -61,6 +65,7 @@ std::string keyOf(const char* kind, const std::vector<int64_t>& p) {
 struct Entry {
   dnnl::primitive prim;
   std::unordered_map<int, memory::desc> mds;
+  memory::desc scratchpad;  // the primitive's own working memory, which `run` hands it (user mode)
 };
 
 // Primitive creation costs far more than a small execution, and a training loop repeats the same few
@@ -84,6 +89,7 @@ std::shared_ptr<Entry> remember(const std::string& key, const Pd& pd, std::initi
   auto e = std::make_shared<Entry>();
   e->prim = Prim(pd);
   for (int id : argIds) e->mds[id] = pd.query_md(dnnl::query::exec_arg_md, id);
+  e->scratchpad = pd.scratchpad_desc();
   cache.emplace(key, e);
   implNames[key] = pd.impl_info_str();
   return e;
@@ -128,36 +134,100 @@ ScratchPool& scratch() {
   return pool;
 }
 
+// Guard-page mode (QAD_ONEDNN_GUARD_PAGES=1, for tests): every buffer a primitive touches — the caller's
+// arrays (copied in and out), the blocked-layout copies and the primitive's scratchpad — is a fresh mapping
+// that ends exactly where an inaccessible page begins, so a read or write one byte past any of them faults
+// at once instead of corrupting the heap some of the time. AddressSanitizer cannot do this: oneDNN's JIT
+// kernels are generated at run time and are not instrumented.
+bool guardPages() {
+  static const bool on = [] {
+    const char* v = std::getenv("QAD_ONEDNN_GUARD_PAGES");
+    return v && std::strcmp(v, "0") != 0 && *v != '\0';
+  }();
+  return on;
+}
+
+class GuardedBuffer {
+ public:
+  explicit GuardedBuffer(size_t bytes) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    body_ = (bytes + page - 1) / page * page;
+    total_ = body_ + 2 * page;
+    void* base = mmap(nullptr, total_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) throw std::bad_alloc();
+    base_ = static_cast<char*>(base);
+    mprotect(base_, page, PROT_NONE);
+    mprotect(base_ + page + body_, page, PROT_NONE);
+    data_ = base_ + page + body_ - bytes;
+  }
+  GuardedBuffer(const GuardedBuffer&) = delete;
+  GuardedBuffer& operator=(const GuardedBuffer&) = delete;
+  ~GuardedBuffer() { munmap(base_, total_); }
+  void* data() const { return data_; }
+
+ private:
+  char* base_ = nullptr;
+  char* data_ = nullptr;
+  size_t body_ = 0, total_ = 0;
+};
+
+// Where one call's working buffers come from: the reused scratch pool, or (guard mode) fresh guarded
+// mappings that live until the call returns.
+class CallBuffers {
+ public:
+  void* get(size_t bytes) {
+    if (!guardPages()) return scratch().get(slot_++, bytes);
+    guarded_.push_back(std::make_unique<GuardedBuffer>(bytes));
+    return guarded_.back()->data();
+  }
+
+ private:
+  size_t slot_ = 0;
+  std::vector<std::unique_ptr<GuardedBuffer>> guarded_;
+};
+
 void run(Entry& e, const std::vector<Buffer>& inputs, const std::vector<Buffer>& outputs) {
   auto& rt = runtime();
+  CallBuffers buffers;
   std::unordered_map<int, memory> args;
   std::vector<std::pair<memory, memory>> writeBack;
-  size_t slot = 0;
+  std::vector<std::pair<void*, const Buffer*>> copyBack;  // guard mode: guarded copy → caller's array
+  // The caller's array itself, or in guard mode a guarded copy of it.
+  auto userMemory = [&](const Buffer& b, bool isInput) {
+    if (!guardPages()) return memory(b.md, rt.engine, b.data);
+    void* copy = buffers.get(b.md.get_size());
+    if (isInput) std::memcpy(copy, b.data, b.md.get_size());
+    else copyBack.emplace_back(copy, &b);
+    return memory(b.md, rt.engine, copy);
+  };
   for (const Buffer& b : inputs) {
-    memory user(b.md, rt.engine, b.data);
+    memory user = userMemory(b, true);
     const memory::desc& want = e.mds.at(b.arg);
     if (want == b.md) {
       args.emplace(b.arg, user);
     } else {
-      memory tmp(want, rt.engine, scratch().get(slot++, want.get_size()));
+      memory tmp(want, rt.engine, buffers.get(want.get_size()));
       dnnl::reorder(user, tmp).execute(rt.stream, user, tmp);
       args.emplace(b.arg, tmp);
     }
   }
   for (const Buffer& b : outputs) {
-    memory user(b.md, rt.engine, b.data);
+    memory user = userMemory(b, false);
     const memory::desc& want = e.mds.at(b.arg);
     if (want == b.md) {
       args.emplace(b.arg, user);
     } else {
-      memory tmp(want, rt.engine, scratch().get(slot++, want.get_size()));
+      memory tmp(want, rt.engine, buffers.get(want.get_size()));
       args.emplace(b.arg, tmp);
       writeBack.emplace_back(tmp, user);
     }
   }
+  if (e.scratchpad.get_size() > 0)
+    args.emplace(DNNL_ARG_SCRATCHPAD, memory(e.scratchpad, rt.engine, buffers.get(e.scratchpad.get_size())));
   e.prim.execute(rt.stream, args);
   for (auto& [tmp, user] : writeBack) dnnl::reorder(tmp, user).execute(rt.stream, tmp, user);
   rt.stream.wait();
+  for (auto& [copy, b] : copyBack) std::memcpy(b->data, copy, b->md.get_size());
 }
 
 // Which arguments oneDNN may lay out its own way. Activations stay NHWC in every mode but `Blocked`:
@@ -185,24 +255,37 @@ bool isDirectJit(const std::string& impl) {
   return impl.find("jit") != std::string::npos && impl.find("gemm") == std::string::npos;
 }
 
+// Steps past implementations that `isFaulty` names (oneDNN offers them best first, and always ends with a
+// reference one), so a known-broken kernel is never chosen. A backward descriptor's iterator keeps a
+// pointer to its forward hint: call this while the hint is alive.
+template <typename Pd, typename IsFaulty>
+Pd skipFaulty(Pd pd, Formats f, IsFaulty isFaulty) {
+  while (isFaulty(pd.impl_info_str(), f)) {
+    if (!pd.next_impl()) throw JsError("oneDNN has no working implementation for this convolution");
+  }
+  return pd;
+}
+
+inline bool noneFaulty(const std::string&, Formats) { return false; }
+
 // Builds the primitive descriptor as the policy asks and keeps the best.
 template <typename MakePd>
-auto choosePd(MakePd makePd) -> decltype(makePd(Formats::Plain)) {
+auto choosePd(MakePd make) -> decltype(make(Formats::Plain)) {
   switch (layoutPolicy()) {
     case Layout::Plain:
-      return makePd(Formats::Plain);
+      return make(Formats::Plain);
     case Layout::Weights:
-      return makePd(Formats::BlockedWeights);
+      return make(Formats::BlockedWeights);
     case Layout::Blocked:
-      return makePd(Formats::Blocked);
+      return make(Formats::Blocked);
     case Layout::Auto:
       break;
   }
   for (Formats f : {Formats::BlockedWeights, Formats::Blocked}) {
-    auto pd = makePd(f);
+    auto pd = make(f);
     if (isDirectJit(pd.impl_info_str())) return pd;
   }
-  return makePd(Formats::Plain);
+  return make(Formats::Plain);
 }
 
 // ---- convolution geometry -------------------------------------------------------------------------
@@ -259,8 +342,15 @@ ConvGeom convGeom(const std::vector<int64_t>& p) {
 
 // tfjs's fused activations as oneDNN post-ops: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 elu,
 // 5 sigmoid.
-dnnl::primitive_attr activationAttr(int activation, float alpha) {
+// Every primitive gets its scratchpad from `run` (user mode), so that guard-page mode covers it too.
+dnnl::primitive_attr userScratchpadAttr() {
   dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+dnnl::primitive_attr activationAttr(int activation, float alpha) {
+  dnnl::primitive_attr attr = userScratchpadAttr();
   if (activation != 0) {
     dnnl::post_ops ops;
     switch (activation) {
@@ -340,18 +430,30 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
 
 // The cached backward-data or backward-weights primitive for geometry `c` (same formats policy as the
 // forward pass that hints it); both gradients are built the same way and differ only in the primitive type.
-template <typename Prim>
+template <typename Prim, typename IsFaulty = decltype(&noneFaulty)>
 std::shared_ptr<Entry> convBackwardEntry(const char* kind, const std::vector<int64_t>& p, const ConvGeom& c,
-                                         std::initializer_list<int> argIds) {
+                                         std::initializer_list<int> argIds, IsFaulty isFaulty = &noneFaulty) {
   auto key = keyOf(kind, p);
   if (auto e = lookup(key)) return e;
   auto pd = choosePd([&](Formats f) {
     auto hint = convFwdPd(c, false, 0, 0.f, dnnl::prop_kind::forward_training, f);
     typename Prim::desc d(dnnl::algorithm::convolution_direct, c.srcIn(f), c.weiIn(f), c.dstIn(f), c.strides,
                           c.dilates, c.padL, c.padR);
-    return typename Prim::primitive_desc(d, runtime().engine, hint);
+    return skipFaulty(typename Prim::primitive_desc(d, userScratchpadAttr(), runtime().engine, hint), f, isFaulty);
   });
   return remember<Prim>(key, pd, argIds);
+}
+
+// oneDNN 2.6's 1x1 filter-gradient kernels (jit_1x1, AVX2 and AVX-512) copy a strided NHWC input to a
+// unit-stride buffer of its scratchpad, addressed with the kernel's channel block (8 or 16) per position
+// but booked with the real channel count: with fewer input channels than the block they write past the
+// scratchpad (heap corruption, a crash some of the time; found with QAD_ONEDNN_GUARD_PAGES=1 on
+// AVX-512). Blocked sources are booked correctly. Such layers are small, so any other implementation will do.
+bool isFaultyFilterGradient(const ConvGeom& c, const std::string& impl, Formats f) {
+  constexpr int64_t kWidestChannelBlock = 16;
+  const bool strided1x1 = c.kh == 1 && c.kw == 1 && (c.sh > 1 || c.sw > 1);
+  return strided1x1 && f != Formats::Blocked && c.ic / c.g < kWidestChannelBlock &&
+         impl.find("jit_1x1") != std::string::npos;
 }
 
 // conv2dBackwardData(dy, filter, dx, params[18])
@@ -385,7 +487,8 @@ napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   requireLength(dw, filterElements(c), "out");
   auto key = keyOf("convbw", p);
   auto e = convBackwardEntry<dnnl::convolution_backward_weights>(
-      "convbw", p, c, {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS});
+      "convbw", p, c, {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+      [&](const std::string& impl, Formats f) { return isFaultyFilterGradient(c, impl, f); });
   const bool depthwise = c.g > 1 && c.g == c.ic && c.oc == c.ic;
   if (depthwise && implNames[key].find("jit_dw") == std::string::npos) {
     // oneDNN's fallback for these shapes is a GEMM per channel; see depthwise.cc.
@@ -461,6 +564,42 @@ napi_value ClearCache(napi_env, napi_callback_info) {
   return nullptr;
 }
 
+// The instruction set oneDNN dispatches to here: the CPU's best, capped by DNNL_MAX_CPU_ISA /
+// ONEDNN_MAX_CPU_ISA. Asking fixes it for the life of the process, as any first primitive does.
+std::string isaName(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+    case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
+    case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    default: return "all";
+  }
+}
+
+bool isaHasAvx2(dnnl::cpu_isa isa) {
+  const unsigned bits = static_cast<unsigned>(isa), avx2 = static_cast<unsigned>(dnnl::cpu_isa::avx2);
+  return isa != dnnl::cpu_isa::all && (bits & avx2) == avx2;
+}
+
+napi_value CpuIsa(napi_env env, napi_callback_info) {
+  const std::string s = isaName(dnnl::get_effective_cpu_isa());
+  napi_value out;
+  NAPI_OK(napi_create_string_utf8(env, s.c_str(), s.size(), &out));
+  return out;
+}
+
+napi_value GuardPages(napi_env env, napi_callback_info) {
+  napi_value out;
+  NAPI_OK(napi_get_boolean(env, guardPages(), &out));
+  return out;
+}
+
 napi_value Version(napi_env env, napi_callback_info) {
   const dnnl_version_t* v = dnnl_version();
   std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
@@ -513,7 +652,12 @@ napi_value Init(napi_env env, napi_value exports) {
       {"clearCache", nullptr, guarded<ClearCache>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"version", nullptr, guarded<Version>, nullptr, nullptr, nullptr, kMethod, nullptr},
       {"wideVectors", nullptr, guarded<qad::WideVectors>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"cpuIsa", nullptr, guarded<CpuIsa>, nullptr, nullptr, nullptr, kMethod, nullptr},
+      {"guardPages", nullptr, guarded<GuardPages>, nullptr, nullptr, nullptr, kMethod, nullptr},
   };
+  // One switch caps every instruction set the addon uses: oneDNN's ISA cap also turns off the addon's own
+  // eight-lane AVX2 loops (exp_avx2.cc) when it is below AVX2.
+  qad::allowWideVectors(isaHasAvx2(dnnl::get_effective_cpu_isa()));
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }

@@ -20,3 +20,9 @@ export {
   type RegisterOnednnOptions,
   registerOnednnBackend,
 } from './register_onednn_backend';
+export {
+  type AddonSelfTestOptions,
+  type AddonSelfTestResult,
+  defaultCacheDir,
+  selfTestOnednnAddon,
+} from './self_test';

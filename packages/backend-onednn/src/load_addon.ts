@@ -13,6 +13,16 @@ export interface OnednnAddon {
    */
   wideVectors(on?: boolean): boolean;
   /**
+   * The instruction set oneDNN dispatches to, e.g. `'avx2'` or `'avx512_core_bf16'`: the CPU's best, capped
+   * by `DNNL_MAX_CPU_ISA` / `ONEDNN_MAX_CPU_ISA`. A cap below AVX2 also turns the eight-lane loops off.
+   */
+  cpuIsa(): string;
+  /**
+   * Whether every buffer a oneDNN primitive touches is placed against an inaccessible page
+   * (`QAD_ONEDNN_GUARD_PAGES=1`, read once): an out-of-bounds access then faults at once. For tests; slow.
+   */
+  guardPages(): boolean;
+  /**
    * NHWC convolution into `out`, with an optional per-channel `bias` and fused activation
    * (0 linear, 1 relu, 2 relu6, 3 leakyrelu with `alpha`, 4 elu, 5 sigmoid). `params` as {@link convParams}.
    */

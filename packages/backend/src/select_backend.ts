@@ -26,6 +26,11 @@ export interface SelectBackendOptions {
    * their own. It must resolve when the package is installed and working, and reject otherwise.
    */
   load?: (packageName: string) => Promise<unknown>;
+  /**
+   * Where a warning goes when `'auto'` passes over an installed backend that failed its self-test (the
+   * onednn addon crashing or computing wrong results on this CPU). Default: `console.warn`.
+   */
+  warn?: (message: string) => void;
 }
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -48,11 +53,32 @@ async function tryNative(load: (name: string) => Promise<unknown>, tried: string
   return null;
 }
 
-/** Registers and activates `@qad/backend-onednn`'s backend; throws what stands in the way. */
+interface OnednnModule {
+  registerOnednnBackend?: () => string;
+  selfTestOnednnAddon?: () => { ok: boolean; reason: string };
+}
+
+/** The onednn addon passed its self-test in a child process, but a native crash would have ended it. */
+class OnednnSelfTestError extends Error {
+  override name = 'OnednnSelfTestError';
+}
+
+/**
+ * Registers and activates `@qad/backend-onednn`'s backend after its addon's self-test (cached per machine
+ * and ISA; `QAD_ONEDNN_SELF_TEST=0` skips it); throws what stands in the way.
+ */
 async function useOnednn(load: (name: string) => Promise<unknown>): Promise<void> {
-  const mod = (await load(ONEDNN_PACKAGE)) as { registerOnednnBackend?: () => string } | undefined;
+  const mod = (await load(ONEDNN_PACKAGE)) as OnednnModule | undefined;
   if (typeof mod?.registerOnednnBackend !== 'function') {
     throw new Error(`${ONEDNN_PACKAGE} did not load (no registerOnednnBackend export)`);
+  }
+  const skip = typeof process !== 'undefined' && process.env?.QAD_ONEDNN_SELF_TEST === '0';
+  if (typeof mod.selfTestOnednnAddon === 'function' && !skip) {
+    const check = mod.selfTestOnednnAddon();
+    // A missing build is not a failed self-test: registerOnednnBackend below says how to build it.
+    if (!check.ok && !/not built/.test(check.reason)) {
+      throw new OnednnSelfTestError(`its native addon failed the self-test on this machine: ${check.reason}`);
+    }
   }
   // Throws OnednnUnavailableError, naming the fix, when the addon is not built or libdnnl is missing.
   const name = mod.registerOnednnBackend();
@@ -134,6 +160,13 @@ export async function selectBackend(
         return onednnSelection(`auto: ${tried.join('; ')}`);
       } catch (error) {
         tried.push(`${ONEDNN_PACKAGE} unavailable (${firstLine(error)})`);
+        if (error instanceof OnednnSelfTestError) {
+          (options.warn ?? console.warn)(
+            `@qad/backend: not using ${ONEDNN_PACKAGE}: ${error.message}. Falling back to the slower ` +
+              'wasm backend. A lower instruction-set cap (DNNL_MAX_CPU_ISA=AVX2) may avoid the fault; please ' +
+              'report it with your CPU model.',
+          );
+        }
       }
       try {
         const kernels = await useWasm(load);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend, WASM_TRAINING_KERNELS } from '../src';
@@ -97,6 +100,80 @@ describe('selectBackend', () => {
         /Backend 'onednn' is unavailable: .*apt-get install -y libdnnl-dev/,
       );
     }
+  });
+
+  it("'auto' passes over an onednn addon that crashes in its self-test: wasm, with a warning", async () => {
+    const real = await import('@qad/backend-onednn');
+    const cacheDir = mkdtempSync(join(tmpdir(), 'qad-select-'));
+    const warnings: string[] = [];
+    let registered = false;
+    try {
+      const selection = await selectBackend('auto', {
+        load: async (name) => {
+          if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
+          if (name === '@qad/backend-onednn') {
+            // The real package and its real self-test in a child process, made to crash (test hook).
+            return {
+              registerOnednnBackend: () => {
+                registered = true;
+                return real.registerOnednnBackend();
+              },
+              selfTestOnednnAddon: () => real.selfTestOnednnAddon({ cacheDir, inject: 'crash' }),
+            };
+          }
+          return import(name);
+        },
+        warn: (message) => warnings.push(message),
+      });
+      expect(selection.backend).toBe('wasm');
+      expect(tf.getBackend()).toBe('wasm');
+      expect(registered).toBe(false);
+      expect(selection.reason).toMatch(
+        /@qad\/backend-onednn unavailable \(its native addon failed the self-test on this machine: the self-test crashed with SIGSEGV inside the native addon\)/,
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^@qad\/backend: not using @qad\/backend-onednn: its native addon failed the self-test .*SIGSEGV.*Falling back to the slower wasm backend/,
+      );
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it("'auto' uses onednn when its self-test passes, and a missing build is no self-test failure", async () => {
+    const warnings: string[] = [];
+    const standIn = (selfTest: { ok: boolean; reason: string }) => async (name: string) => {
+      if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
+      if (name === '@qad/backend-onednn') {
+        return {
+          registerOnednnBackend: () => {
+            if (selfTest.reason.includes('not built'))
+              throw new Error('@qad/backend-onednn: the native addon is not built');
+            if (!tf.findBackendFactory('onednn'))
+              tf.registerBackend('onednn', () => tf.findBackend('cpu')!, 0);
+            return 'onednn';
+          },
+          selfTestOnednnAddon: () => selfTest,
+        };
+      }
+      return import(name);
+    };
+    const passed = await selectBackend('auto', {
+      load: standIn({ ok: true, reason: 'self-test passed on avx2 (oneDNN 2.6.3)' }),
+      warn: (m) => warnings.push(m),
+    });
+    expect(passed.backend).toBe('onednn');
+    await tf.setBackend('cpu');
+    tf.removeBackend('onednn');
+    const notBuilt = await selectBackend('auto', {
+      load: standIn({ ok: false, reason: 'the addon is not built (/x/onednn_addon.node does not exist)' }),
+      warn: (m) => warnings.push(m),
+    });
+    expect(notBuilt.backend).toBe('wasm');
+    expect(notBuilt.reason).toMatch(
+      /@qad\/backend-onednn unavailable \(@qad\/backend-onednn: the native addon is not built\)/,
+    );
+    expect(warnings).toEqual([]);
   });
 
   it("'onednn' without the package throws, naming what to install", async () => {
