@@ -26,12 +26,24 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '112' },
     batch: { type: 'string', default: '16' },
     steps: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    isa: { type: 'string' },
+    'torch-threads': { type: 'string', default: '1,2' },
     'no-profile': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
   },
 });
 const steps = Number(args.steps);
+const warmup = Number(args.warmup);
+if (!Number.isInteger(steps) || steps < 1)
+  throw new Error(`--steps must be a positive integer, got ${args.steps}`);
+if (!Number.isInteger(warmup) || warmup < 0)
+  throw new Error(`--warmup must be a non-negative integer, got ${args.warmup}`);
+const torchThreads = args['torch-threads']!.split(',').filter((t) => t !== '');
+// PyTorch keeps its own instruction set: the cap applies to our backend only (set before oneDNN reads it).
+const torchEnv: NodeJS.ProcessEnv = { ...process.env };
+if (args.isa) process.env.DNNL_MAX_CPU_ISA = args.isa;
 /** One measured configuration: `name`, or `name@size` or `name@sizexbatch` (e.g. `resnet50@224x8`). */
 interface Spec {
   spec: string;
@@ -86,7 +98,23 @@ if (!args.child && models.length > 1) {
 
 const selection = await selectBackend(args.backend as BackendRequest);
 console.log(`backend: ${selection.backend} — ${selection.reason}`);
-console.log(`${steps} timed steps after one warm-up\n`);
+console.log(
+  `median of ${steps} steps, each timed on its own, after ${warmup} warm-up steps` +
+    (args.isa ? `; DNNL_MAX_CPU_ISA=${args.isa} for ${selection.backend} only` : '') +
+    '\n',
+);
+
+/** The median of `n` timed calls of `step`, in ms. */
+function medianMs(step: () => void, n: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    step();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return n % 2 ? times[n >> 1]! : (times[n / 2 - 1]! + times[n / 2]!) / 2;
+}
 
 /** Size of the wasm heap, which only grows: after training, roughly the peak the step needed. */
 function heapNote(): string {
@@ -146,15 +174,11 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     optimizer.apply(variables, grads, 1e-4, 0.9);
     tf.dispose([value, ...Object.values(grads)]);
   };
-  trainStep();
-  let start = performance.now();
-  for (let s = 0; s < steps; s++) trainStep();
-  const train = (steps * batch) / ((performance.now() - start) / 1000);
+  for (let s = 0; s < warmup; s++) trainStep();
+  const train = (1000 * batch) / medianMs(trainStep, steps);
   const infer = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
-  infer();
-  start = performance.now();
-  for (let s = 0; s < steps; s++) infer();
-  const inferRate = (steps * batch) / ((performance.now() - start) / 1000);
+  for (let s = 0; s < warmup; s++) infer();
+  const inferRate = (1000 * batch) / medianMs(infer, steps);
   if (!args['no-profile']) {
     const info = await tf.profile(() => trainStep());
     const byKernel = new Map<string, number>();
@@ -190,8 +214,10 @@ if (!args['no-torch']) {
       '\nPyTorch: skipped — python3-torch/python3-torchvision not importable (apt-get install python3-torch python3-torchvision).',
     );
   } else {
-    console.log(`\nPyTorch reference (${python}, OMP_NUM_THREADS=2 and 1, channels_last) …`);
-    for (const threads of ['1', '2'])
+    console.log(
+      `\nPyTorch reference (${python}, OMP_NUM_THREADS=${torchThreads.join(' and ')}, channels_last, median step after ${warmup} warm-ups) …`,
+    );
+    for (const threads of torchThreads)
       for (const row of rows) {
         const run = spawnSync(
           python,
@@ -201,10 +227,11 @@ if (!args['no-torch']) {
             String(row.batch),
             String(steps),
             row.model.split('@')[0]!,
+            String(warmup),
           ],
           {
             encoding: 'utf8',
-            env: { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
+            env: { ...torchEnv, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
           },
         );
         if (run.status !== 0) {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,26 @@ interface FileReport {
   implementations: string[];
 }
 
-function runSuitesUnder(cap: string | undefined) {
+/** Runs a child process to its end without blocking this worker's event loop (vitest talks to it). */
+function runChild(args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ stdout: string; stderr: string; status: number | null; signal: string | null }>(
+    (done, fail) => {
+      const child = spawn(process.execPath, args, { cwd: packageDir, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout = (stdout + d).slice(-20_000);
+      });
+      child.stderr.on('data', (d) => {
+        stderr = (stderr + d).slice(-20_000);
+      });
+      child.on('error', fail);
+      child.on('close', (status, signal) => done({ stdout, stderr, status, signal }));
+    },
+  );
+}
+
+async function runSuitesUnder(cap: string | undefined) {
   const tag = cap ?? 'best';
   const results = join(work, `${tag}.json`);
   const report = join(work, `${tag}.jsonl`);
@@ -35,10 +54,9 @@ function runSuitesUnder(cap: string | undefined) {
   delete env.ONEDNN_MAX_CPU_ISA;
   if (cap) env.DNNL_MAX_CPU_ISA = cap;
   else delete env.DNNL_MAX_CPU_ISA;
-  const child = spawnSync(
-    process.execPath,
+  const child = await runChild(
     [vitestCli, 'run', ...SUITES, '--reporter=json', `--outputFile=${results}`],
-    { cwd: packageDir, env, encoding: 'utf8', maxBuffer: 64 << 20 },
+    env,
   );
   const crashed = child.signal ?? (existsSync(results) ? null : `exit ${child.status}`);
   const json = existsSync(results)
@@ -86,8 +104,8 @@ describe('the onednn suites pass under every instruction-set cap, with guard pag
   ];
   it.each(cases.map((c) => [c.cap ?? 'unset (the CPU best)', c] as const))(
     'DNNL_MAX_CPU_ISA=%s',
-    (_, c) => {
-      const r = runSuitesUnder(c.cap);
+    async (_, c) => {
+      const r = await runSuitesUnder(c.cap);
       const tail = `${r.child.stdout.slice(-3000)}\n${r.child.stderr.slice(-3000)}`;
       expect(r.crashed, `the child vitest died (${r.crashed}):\n${tail}`).toBeNull();
       expect(r.json.numFailedTests, tail).toBe(0);

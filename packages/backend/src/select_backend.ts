@@ -127,9 +127,11 @@ export async function selectBackend(
       try {
         await useOnednn(load);
       } catch (error) {
-        throw new Error(
-          `Backend 'onednn' is unavailable: ${firstLine(error)}. Install ${ONEDNN_PACKAGE} (and libdnnl-dev), or choose 'wasm' or 'cpu'.`,
-        );
+        const fix =
+          error instanceof OnednnSelfTestError
+            ? `Choose 'wasm' or 'cpu', try a lower instruction-set cap (DNNL_MAX_CPU_ISA=AVX2), or set QAD_ONEDNN_SELF_TEST=0 to use it anyway.`
+            : `Install ${ONEDNN_PACKAGE} (and libdnnl-dev), or choose 'wasm' or 'cpu'.`;
+        throw new Error(`Backend 'onednn' is unavailable: ${firstLine(error)}. ${fix}`);
       }
       return onednnSelection('requested');
     }

@@ -176,6 +176,22 @@ describe('selectBackend', () => {
     expect(warnings).toEqual([]);
   });
 
+  it("'onednn' by name with an addon that fails its self-test throws the reason and the ways out", async () => {
+    await expect(
+      selectBackend('onednn', {
+        load: async () => ({
+          registerOnednnBackend: () => 'onednn',
+          selfTestOnednnAddon: () => ({
+            ok: false,
+            reason: 'the self-test crashed with SIGSEGV inside the native addon',
+          }),
+        }),
+      }),
+    ).rejects.toThrow(
+      "Backend 'onednn' is unavailable: its native addon failed the self-test on this machine: the self-test crashed with SIGSEGV inside the native addon. Choose 'wasm' or 'cpu', try a lower instruction-set cap (DNNL_MAX_CPU_ISA=AVX2), or set QAD_ONEDNN_SELF_TEST=0 to use it anyway.",
+    );
+  });
+
   it("'onednn' without the package throws, naming what to install", async () => {
     await expect(
       selectBackend('onednn', {
