@@ -237,7 +237,7 @@ enum class Formats { Plain, BlockedWeights, Blocked };
 
 // Layout policy, read once from QAD_ONEDNN_LAYOUT: 'plain' keeps NHWC/HWIO (no reorders; oneDNN then
 // runs im2col+GEMM), 'weights' blocks the weights only, 'blocked' lets oneDNN pick every layout, 'auto'
-// (default) takes the first of weights-only and fully blocked that gets a direct JIT kernel, else plain.
+// (default) takes the first of weights-only and fully blocked that gets a direct kernel, else plain.
 enum class Layout { Auto, Plain, Weights, Blocked };
 
 Layout layoutPolicy() {
@@ -251,8 +251,12 @@ Layout layoutPolicy() {
   return policy;
 }
 
-bool isDirectJit(const std::string& impl) {
-  return impl.find("jit") != std::string::npos && impl.find("gemm") == std::string::npos;
+// A kernel that convolves directly rather than through im2col + GEMM: oneDNN's `jit:*`, `jit_1x1:*`,
+// `jit_dw:*`, and on AVX-512 its brgemm-based `brg:*` / `brdgmm_dw:*` ones (whose names lack "jit": taking
+// them for GEMM fallbacks sent AVX-512 machines to `x64:gemm:jit`, 100× slower on depthwise layers). Not
+// GEMM (`gemm:jit`, `x64:gemm:jit`) and not the reference (`ref:any`).
+bool isDirectKernel(const std::string& impl) {
+  return impl.find("gemm") == std::string::npos && impl.rfind("ref", 0) != 0;
 }
 
 // Steps past implementations that `isFaulty` names (oneDNN offers them best first, and always ends with a
@@ -283,7 +287,7 @@ auto choosePd(MakePd make) -> decltype(make(Formats::Plain)) {
   }
   for (Formats f : {Formats::BlockedWeights, Formats::Blocked}) {
     auto pd = make(f);
-    if (isDirectJit(pd.impl_info_str())) return pd;
+    if (isDirectKernel(pd.impl_info_str())) return pd;
   }
   return make(Formats::Plain);
 }

@@ -62,9 +62,22 @@ function check(name, got, want) {
 
 // A convolution's geometry in the addon's order: [N, IH, IW, IC, OH, OW, OC, KH, KW, SH, SW, DH, DW,
 // PT, PL, PB, PR, G], NHWC activations and HWIO filters.
-function geometry({ n, h, ic, oc, k, s, p }) {
+// A depthwise convolution (`dw`) has one group per channel and TF's [KH, KW, C, 1] filter.
+function geometry({ n, h, ic, oc, k, s, p, dw = false }) {
   const o = Math.floor((h + 2 * p - k) / s) + 1;
-  return { n, h, ic, oc, k, s, p, o, params: [n, h, h, ic, o, o, oc, k, k, s, s, 1, 1, p, p, p, p, 1] };
+  const groups = dw ? ic : 1;
+  return {
+    n,
+    h,
+    ic,
+    oc,
+    k,
+    s,
+    p,
+    o,
+    dw,
+    params: [n, h, h, ic, o, o, oc, k, k, s, s, 1, 1, p, p, p, p, groups],
+  };
 }
 
 // Visits every (input, filter, output) index triple of a convolution once.
@@ -78,10 +91,10 @@ function forEachTap(g, visit) {
             const ix = ox * g.s - g.p + kx;
             if (iy < 0 || ix < 0 || iy >= g.h || ix >= g.h) continue;
             for (let c = 0; c < g.ic; c++)
-              for (let f = 0; f < g.oc; f++) {
+              for (let f = g.dw ? c : 0; f < (g.dw ? c + 1 : g.oc); f++) {
                 visit(
                   ((b * g.h + iy) * g.h + ix) * g.ic + c,
-                  ((ky * g.k + kx) * g.ic + c) * g.oc + f,
+                  g.dw ? (ky * g.k + kx) * g.ic + c : ((ky * g.k + kx) * g.ic + c) * g.oc + f,
                   ((b * g.o + oy) * g.o + ox) * g.oc + f,
                 );
               }
@@ -98,13 +111,16 @@ const CONVS = [
   { n: 1, h: 10, ic: 8, oc: 8, k: 1, s: 2, p: 0 },
   { n: 1, h: 10, ic: 3, oc: 16, k: 1, s: 2, p: 0 },
   { n: 2, h: 10, ic: 24, oc: 32, k: 1, s: 2, p: 0 },
+  // EfficientNet's depthwise layers (brdgmm_dw on AVX-512, jit_dw on AVX2).
+  { n: 2, h: 8, ic: 32, oc: 32, k: 3, s: 1, p: 1, dw: true },
+  { n: 2, h: 9, ic: 48, oc: 48, k: 5, s: 2, p: 2, dw: true },
 ];
 
 for (const [i, shape] of CONVS.entries()) {
   const g = geometry(shape);
-  const label = `${g.k}x${g.k}/${g.s} ${g.ic}→${g.oc} on ${g.n}×${g.h}×${g.h}`;
+  const label = `${g.dw ? 'depthwise ' : ''}${g.k}x${g.k}/${g.s} ${g.ic}→${g.oc} on ${g.n}×${g.h}×${g.h}`;
   const x = values(g.n * g.h * g.h * g.ic, 10 * i + 1);
-  const w = values(g.k * g.k * g.ic * g.oc, 10 * i + 2);
+  const w = values(g.k * g.k * g.ic * (g.dw ? 1 : g.oc), 10 * i + 2);
   const dy = values(g.n * g.o * g.o * g.oc, 10 * i + 3);
   const y64 = new Float64Array(dy.length);
   const dx64 = new Float64Array(x.length);

@@ -196,6 +196,37 @@ describe('depthwise filter gradient where oneDNN has no direct kernel', () => {
   });
 });
 
+describe('direct kernels wherever oneDNN has one (AVX2 and above)', () => {
+  // oneDNN's AVX-512 kernels include brgemm-based ones named brg*/brdgmm* (no "jit" in the name); taking
+  // them for GEMM fallbacks once sent EfficientNet's depthwise layers to x64:gemm:jit, 100× slower.
+  const direct = !['sse41', 'avx'].includes(addon.cpuIsa());
+  it.each([
+    [
+      'depthwise 5×5',
+      { x: [2, 14, 14, 32], filter: [5, 5, 32, 1], stride: 1, pad: 'same' } as ConvCase,
+      true,
+    ],
+    [
+      'depthwise 3×3 / 2',
+      { x: [2, 14, 14, 32], filter: [3, 3, 32, 1], stride: 2, pad: 'same' } as ConvCase,
+      true,
+    ],
+    ['3×3 16→32', { x: [2, 14, 14, 16], filter: [3, 3, 16, 32], stride: 1, pad: 'same' } as ConvCase, false],
+    ['1×1 32→64', { x: [2, 14, 14, 32], filter: [1, 1, 32, 64], stride: 1, pad: 'valid' } as ConvCase, false],
+  ] as const)('%s forward is not a GEMM fallback', async (_, c, depthwise) => {
+    await expectParity({
+      kernel: depthwise ? tf.DepthwiseConv2dNative : tf.Conv2D,
+      inputs: randomInputs({ x: c.x, filter: c.filter }, 71),
+      attrs: { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1 },
+    });
+    const params = convParams(info(c, depthwise), depthwise ? c.x[3] : 1)!;
+    const prefix = `convf,${params.join(',')},`;
+    const impl = Object.entries(addon.implementations()).find(([k]) => k.startsWith(prefix))?.[1];
+    expect(impl).toBeDefined();
+    if (direct) expect(impl).not.toMatch(/gemm|^ref/);
+  });
+});
+
 describe('BatchMatMul matches the cpu backend', () => {
   const cases: [string, number[], number[], boolean, boolean][] = [
     ['rank 2', [5, 7], [7, 3], false, false],
