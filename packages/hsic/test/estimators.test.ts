@@ -59,6 +59,25 @@ describe('estimators equal float64 references on fixed random inputs', () => {
     });
   }
 
+  it('hsicUnbiased at σ = 6 scaled by d, n = 16 (Gram entries all near 1): 1e-3 relative to float64, both entry points', () => {
+    // HSIC ≈ 6e-6 here: on the raw Gram entries (≈ 1 − 10⁻³) the closed form's terms cancel and float32 was 4 % off.
+    const { x, y } = dependentPair(16, 64, 64, 11);
+    const ref = hsicUnbiasedRef(gaussianGramRef(x, 6, true), gaussianGramRef(y, 6, true));
+    expect(ref).toBeGreaterThan(1e-6);
+    expect(ref).toBeLessThan(1e-4);
+    const viaHsic = value(
+      hsic(tf.tensor2d(x), tf.tensor2d(y), { estimator: 'unbiased', sigma: 6, scaleByDim: true }),
+    );
+    expect(relErr(viaHsic, ref)).toBeLessThan(1e-3);
+    // Given float32 Gram matrices, the best possible is the float64 value on those same float32 entries.
+    const k = gaussianGram(tf.tensor2d(x), { sigma: 6, scaleByDim: true });
+    const l = gaussianGram(tf.tensor2d(y), { sigma: 6, scaleByDim: true });
+    const asRows = (t: tf.Tensor2D) => (t.arraySync() as number[][]).map((r) => r.map(Number));
+    const onSameEntries = hsicUnbiasedRef(asRows(k), asRows(l));
+    expect(relErr(value(hsicUnbiased(k, l)), onSameEntries)).toBeLessThan(1e-3);
+    tf.dispose([k, l]);
+  });
+
   it('linear-kernel estimators on [n, c, h, w] maps', () => {
     const { x, y } = dependentPair(10, 12, 12, 7);
     const kRef = linearGramRef(x);
