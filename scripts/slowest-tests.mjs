@@ -1,22 +1,15 @@
 #!/usr/bin/env node
 // Lists the slowest tests of the last `pnpm test` (from the vitest JSON reports every package's `test` task
 // writes), slowest first: `node scripts/slowest-tests.mjs [N]` (default 10).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
+import { root, vitestReports } from './vitest-reports.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const limit = Number(process.argv[2] ?? 10);
 const tests = [];
-for (const group of ['packages', 'examples']) {
-  const base = join(root, group);
-  if (!existsSync(base)) continue;
-  for (const name of readdirSync(base).sort()) {
-    const file = join(base, name, '.vitest-results.json');
-    if (!existsSync(file)) continue;
-    for (const suite of JSON.parse(readFileSync(file, 'utf8')).testResults) {
-      for (const t of suite.assertionResults) {
-        tests.push({ ms: t.duration ?? 0, file: relative(root, suite.name), title: t.fullName ?? t.title });
-      }
+for (const { report } of vitestReports()) {
+  for (const suite of report.testResults) {
+    for (const t of suite.assertionResults) {
+      tests.push({ ms: t.duration ?? 0, file: relative(root, suite.name), title: t.fullName ?? t.title });
     }
   }
 }

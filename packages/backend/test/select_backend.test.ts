@@ -9,6 +9,15 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** A loader with no tfjs-node packages whose '@qad/backend-onednn' is `onednn`; the rest import for real. */
+function loadWithOnednn(onednn: () => unknown) {
+  return async (name: string) => {
+    if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
+    if (name === '@qad/backend-onednn') return onednn();
+    return import(name);
+  };
+}
+
 describe('selectBackend', () => {
   it("'auto' without tfjs-node(-gpu) or a built oneDNN addon picks wasm with the training kernels and says why", async () => {
     const selection = await selectBackend('auto', {
@@ -54,20 +63,13 @@ describe('selectBackend', () => {
 
   it("'auto' picks onednn after the tfjs-node packages when its addon is built", async () => {
     const selection = await selectBackend('auto', {
-      load: async (name) => {
-        if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
-        if (name === '@qad/backend-onednn') {
-          // Stand-in for the package: registers an 'onednn' backend.
-          return {
-            registerOnednnBackend: () => {
-              if (!tf.findBackendFactory('onednn'))
-                tf.registerBackend('onednn', () => tf.findBackend('cpu')!, 0);
-              return 'onednn';
-            },
-          };
-        }
-        return import(name);
-      },
+      // Stand-in for the package: registers an 'onednn' backend.
+      load: loadWithOnednn(() => ({
+        registerOnednnBackend: () => {
+          if (!tf.findBackendFactory('onednn')) tf.registerBackend('onednn', () => tf.findBackend('cpu')!, 0);
+          return 'onednn';
+        },
+      })),
     });
     expect(selection).toMatchObject({ backend: 'onednn', package: '@qad/backend-onednn' });
     expect(tf.getBackend()).toBe('onednn');
@@ -109,20 +111,14 @@ describe('selectBackend', () => {
     let registered = false;
     try {
       const selection = await selectBackend('auto', {
-        load: async (name) => {
-          if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
-          if (name === '@qad/backend-onednn') {
-            // The real package and its real self-test in a child process, made to crash (test hook).
-            return {
-              registerOnednnBackend: () => {
-                registered = true;
-                return real.registerOnednnBackend();
-              },
-              selfTestOnednnAddon: () => real.selfTestOnednnAddon({ cacheDir, inject: 'crash' }),
-            };
-          }
-          return import(name);
-        },
+        // The real package and its real self-test in a child process, made to crash (test hook).
+        load: loadWithOnednn(() => ({
+          registerOnednnBackend: () => {
+            registered = true;
+            return real.registerOnednnBackend();
+          },
+          selfTestOnednnAddon: () => real.selfTestOnednnAddon({ cacheDir, inject: 'crash' }),
+        })),
         warn: (message) => warnings.push(message),
       });
       expect(selection.backend).toBe('wasm');
@@ -142,22 +138,17 @@ describe('selectBackend', () => {
 
   it("'auto' uses onednn when its self-test passes, and a missing build is no self-test failure", async () => {
     const warnings: string[] = [];
-    const standIn = (selfTest: { ok: boolean; reason: string }) => async (name: string) => {
-      if (name.startsWith('@tensorflow/tfjs-node')) throw new Error('Cannot find module');
-      if (name === '@qad/backend-onednn') {
-        return {
-          registerOnednnBackend: () => {
-            if (selfTest.reason.includes('not built'))
-              throw new Error('@qad/backend-onednn: the native addon is not built');
-            if (!tf.findBackendFactory('onednn'))
-              tf.registerBackend('onednn', () => tf.findBackend('cpu')!, 0);
-            return 'onednn';
-          },
-          selfTestOnednnAddon: () => selfTest,
-        };
-      }
-      return import(name);
-    };
+    const standIn = (selfTest: { ok: boolean; reason: string }) =>
+      loadWithOnednn(() => ({
+        registerOnednnBackend: () => {
+          if (selfTest.reason.includes('not built')) {
+            throw new Error('@qad/backend-onednn: the native addon is not built');
+          }
+          if (!tf.findBackendFactory('onednn')) tf.registerBackend('onednn', () => tf.findBackend('cpu')!, 0);
+          return 'onednn';
+        },
+        selfTestOnednnAddon: () => selfTest,
+      }));
     const passed = await selectBackend('auto', {
       load: standIn({ ok: true, reason: 'self-test passed on avx2 (oneDNN 2.6.3)' }),
       warn: (m) => warnings.push(m),
