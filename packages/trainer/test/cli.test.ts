@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackbone, saveDetector } from '@qad/backbones';
+import { encodeVideo } from '@qad/data-jpeg-aug';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -82,6 +83,29 @@ describe('qad CLI', () => {
     x.dispose();
     expect(result.score).toBeCloseTo(expected, 5);
     net.dispose();
+  });
+
+  it('detect on a truncated video is an error naming the file, never a faceless video', async () => {
+    const frames = Array.from({ length: 12 }, (_, t) => {
+      const data = new Uint8Array(64 * 64 * 3);
+      for (let i = 0; i < data.length; i++) data[i] = (i * 7 + t * 13) % 256;
+      return { data, width: 64, height: 64 };
+    });
+    const clip = join(dir, 'clip.mp4');
+    await encodeVideo(frames, clip, { crf: 23 });
+    const truncated = join(dir, 'truncated.mp4');
+    const bytes = readFileSync(clip);
+    expect(bytes.length).toBeGreaterThan(600);
+    writeFileSync(truncated, bytes.subarray(0, 500));
+    const detector = join(dir, 'detector');
+    await expect(
+      qad('detect', truncated, '-d', detector, '--no-faces', '--json', '--backend', 'cpu'),
+    ).rejects.toThrow(/truncated\.mp4/);
+    // The intact clip is scored frame by frame.
+    const { stdout } = await qad('detect', clip, '-d', detector, '--no-faces', '--json', '--backend', 'cpu');
+    const result = JSON.parse(stdout.trim());
+    expect(result).toMatchObject({ path: clip, kind: 'video', framesWithoutFace: 0 });
+    expect(result.faces.length).toBe(12);
   });
 
   it('detect names a missing path', async () => {
