@@ -15,6 +15,7 @@ import {
 } from '../../packages/backend/src';
 import { Adam } from '../../packages/trainer/src/adam';
 import { trainableVariables } from '../../packages/trainer/src/trainable';
+import { STOCK_MODELS, stockResNet } from './stock_models';
 
 // `pnpm --filter @qad/bench train-step -- --models …` passes the `--` through.
 const argv = process.argv.slice(2).filter((a) => a !== '--');
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     isa: { type: 'string' },
     'torch-threads': { type: 'string', default: '1,2' },
+    stock: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
@@ -68,6 +70,12 @@ const specs: Spec[] = args.models!.split(',').map((spec) => {
   };
 });
 const models = specs.map((s) => s.spec);
+if (args.stock) {
+  const unknown = specs.filter((s) => !STOCK_MODELS.includes(s.model)).map((s) => s.spec);
+  if (unknown.length > 0) {
+    throw new Error(`--stock builds ${STOCK_MODELS.join(', ')} only; got ${unknown.join(', ')}`);
+  }
+}
 
 // Each model runs in a process of its own: the wasm heap only grows, and one model's peak must not
 // count against the next.
@@ -105,15 +113,26 @@ console.log(
 );
 
 /** The median of `n` timed calls of `step`, in ms. */
-function medianMs(step: () => void, n: number): number {
+async function medianMs(step: () => unknown, n: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = performance.now();
-    step();
+    await step();
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
   return n % 2 ? times[n >> 1]! : (times[n / 2 - 1]! + times[n / 2]!) / 2;
+}
+
+/** Kernel time of one call of `step` by kernel name, largest first (tf.profile). */
+async function profileOf(step: () => unknown): Promise<Array<[string, number]>> {
+  const info = await tf.profile(async () => {
+    await step();
+  });
+  const byKernel = new Map<string, number>();
+  for (const k of info.kernels)
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  return [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 /** Size of the wasm heap, which only grows: after training, roughly the peak the step needed. */
@@ -137,6 +156,34 @@ const profiles: Record<string, Array<[string, number]>> = {};
 for (const { spec: name, model: modelName, size, batch: requestedBatch } of process.env.QAD_BENCH_ROWS
   ? []
   : specs) {
+  if (args.stock) {
+    // A stock tfjs-layers model trained the Keras way (model.trainOnBatch, tf.train.adam).
+    const model = stockResNet(modelName, size);
+    const batch = requestedBatch;
+    const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: batch }, (_, i) => i % 2),
+        'int32',
+      ),
+      2,
+    );
+    const trainStep = () => model.trainOnBatch(x, y);
+    for (let s = 0; s < warmup; s++) await trainStep();
+    const train = (1000 * batch) / (await medianMs(trainStep, steps));
+    const infer = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    for (let s = 0; s < warmup; s++) infer();
+    const inferRate = (1000 * batch) / (await medianMs(infer, steps));
+    if (!args['no-profile']) profiles[name] = await profileOf(() => model.trainOnBatch(x, y));
+    rows.push({ model: name, size, batch, train, infer: inferRate });
+    if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
+    console.log(
+      `${name} (stock tfjs-layers, trainOnBatch): train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s`,
+    );
+    tf.dispose([x, y]);
+    model.dispose();
+    continue;
+  }
   const backbone = createBackbone(modelName, { inputSize: size, numClasses: 2 });
   const model = backbone.model;
   let batch = requestedBatch;
@@ -175,17 +222,11 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     tf.dispose([value, ...Object.values(grads)]);
   };
   for (let s = 0; s < warmup; s++) trainStep();
-  const train = (1000 * batch) / medianMs(trainStep, steps);
+  const train = (1000 * batch) / (await medianMs(trainStep, steps));
   const infer = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
   for (let s = 0; s < warmup; s++) infer();
-  const inferRate = (1000 * batch) / medianMs(infer, steps);
-  if (!args['no-profile']) {
-    const info = await tf.profile(() => trainStep());
-    const byKernel = new Map<string, number>();
-    for (const k of info.kernels)
-      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-    profiles[name] = [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
-  }
+  const inferRate = (1000 * batch) / (await medianMs(infer, steps));
+  if (!args['no-profile']) profiles[name] = await profileOf(trainStep);
   rows.push({ model: name, size, batch, train, infer: inferRate });
   if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
   console.log(
