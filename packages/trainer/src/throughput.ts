@@ -3,6 +3,7 @@ import { type BackboneName, createBackbone } from '@qad/backbones';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam';
 import { resolveMethod } from './methods';
+import { presetFor } from './presets';
 import { trainStep } from './train_step';
 
 /** Options of {@link measureThroughput}. */
@@ -32,8 +33,10 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const { size, batch, qualities, steps } = options;
   const method = resolveMethod(options.method);
   const net = createBackbone(options.model as BackboneName, { inputSize: size, seed: 1 });
-  const optimizer = new Adam({ weightDecay: 1e-4 });
-  const awp = method.awp === 'none' ? null : new AdversarialWeightPerturbation(net.model, { gamma: 0.002 });
+  const preset = presetFor(options.model);
+  const optimizer = new Adam({ weightDecay: preset.weightDecay });
+  const awp =
+    method.awp === 'none' ? null : new AdversarialWeightPerturbation(net.model, { gamma: preset.gamma });
   const n = qualities * batch;
   const images = tf.randomNormal([n, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const names = ['raw', 'c23', 'c40', 'jpeg', 'q5', 'q6'].slice(0, qualities);
@@ -43,7 +46,13 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   );
   const paired = { images, labels, qualities: names, batchSize: batch, sampleIndices: [], dispose() {} };
   try {
-    const settings = { step: 0, alpha: 0.003, awpActive: true, learningRate: 1e-4, beta1: 0.9 };
+    const settings = {
+      step: 0,
+      alpha: preset.alpha,
+      awpActive: true,
+      learningRate: preset.learningRate,
+      beta1: 0.9,
+    };
     const target = { backbone: net, optimizer, awp, method };
     trainStep(target, paired, settings);
     let t0 = performance.now();

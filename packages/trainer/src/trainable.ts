@@ -6,6 +6,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
  * LayersModel with tapped feature maps can be wrapped into one.
  */
 export interface TrainableBackbone {
+  /**
+   * Registry name (`resnet50`, `efficientnet_b1`…), as `@qad/backbones` sets it: {@link train} takes its
+   * unset hyper-parameters from this backbone's `authors` preset (`presetFor`). Without one, the ResNet preset.
+   */
+  readonly name?: string;
   /** The classifier; its trainable weights are optimised and perturbed, its weights are checkpointed. */
   readonly model: tfl.LayersModel;
   /** HSIC / collaborative taps and their weights; `forward` returns exactly these feature maps. */

@@ -7,6 +7,7 @@ import { checkpointPath, loadCheckpoint, saveCheckpoint, type TrainingState } fr
 import { type Evaluation, evaluate } from './evaluate';
 import { type MethodSpec, resolveMethod } from './methods';
 import { OneCycleSchedule } from './one_cycle';
+import { presetFor } from './presets';
 import type { BatchSource, EvalSource } from './sources';
 import { type StepLosses, trainStep } from './train_step';
 import type { TrainableBackbone } from './trainable';
@@ -44,21 +45,21 @@ export interface TrainOptions {
   /** A method name understood by `resolveMethod` (`qad`, `ce`, `pairwise+awp-xe`…). Default `qad`. */
   method?: string | MethodSpec;
   epochs: number;
-  /** Peak learning rate of the one-cycle schedule. Default 2e-4. */
+  /** Peak learning rate of the one-cycle schedule. Default: the backbone's `authors` preset (2e-4). */
   learningRate?: number;
-  /** Adam weight decay. Default 1e-4. */
+  /** Adam weight decay. Default: the preset's (1e-4). */
   weightDecay?: number;
   /** `'l2'` (PyTorch Adam, the authors') or `'decoupled'` (AdamW). Default `'l2'`. */
   decay?: 'l2' | 'decoupled';
-  /** α, weight of the collaborative term. Default 0.003. */
+  /** α, weight of the collaborative term. Default: the preset's (0.003 ResNets, 0.002 EfficientNets). */
   alpha?: number;
-  /** γ, AWP radius. Default 0.002. */
+  /** γ, AWP radius. Default: the preset's (0.002 ResNets, 0.006 EfficientNets). */
   gamma?: number;
-  /** Epochs before AWP starts. Default 3. */
+  /** Epochs before AWP starts. Default: the preset's (3). */
   awpWarmupEpochs?: number;
-  /** Epochs before validation starts. Default 3. */
+  /** Epochs before validation starts. Default: the preset's (3). */
   validationWarmupEpochs?: number;
-  /** Validations per epoch after the warm-up. Default 10. */
+  /** Validations per epoch after the warm-up. Default: the preset's (10). */
   validationsPerEpoch?: number;
   /** Checkpoint selection: pooled validation accuracy (the authors') or AUC. Default `'accuracy'`. */
   selectBy?: 'accuracy' | 'auc';
@@ -106,12 +107,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (method.perQuality) {
     throw new Error("Method 'quality-aware' trains one model per quality: use trainQualityAware, not train.");
   }
-  const learningRate = options.learningRate ?? 2e-4;
-  const alpha = options.alpha ?? 0.003;
-  const gamma = options.gamma ?? 0.002;
-  const awpWarmupEpochs = options.awpWarmupEpochs ?? 3;
-  const validationWarmupEpochs = options.validationWarmupEpochs ?? 3;
-  const validationsPerEpoch = options.validationsPerEpoch ?? 10;
+  // presets.ts is the one source of defaults: the authors' configuration for this backbone's family.
+  const preset = presetFor(options.backbone.name ?? 'resnet50');
+  const learningRate = options.learningRate ?? preset.learningRate;
+  const alpha = options.alpha ?? preset.alpha;
+  const gamma = options.gamma ?? preset.gamma;
+  const awpWarmupEpochs = options.awpWarmupEpochs ?? preset.awpWarmupEpochs;
+  const validationWarmupEpochs = options.validationWarmupEpochs ?? preset.validationWarmupEpochs;
+  const validationsPerEpoch = options.validationsPerEpoch ?? preset.validationsPerEpoch;
   positive('epochs', options.epochs, true);
   positive('alpha', alpha);
   positive('gamma', gamma);
@@ -132,7 +135,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     maxLearningRate: learningRate,
     totalSteps: Math.max(2, totalSteps),
   });
-  const optimizer = new Adam({ weightDecay: options.weightDecay ?? 1e-4, decay: options.decay ?? 'l2' });
+  const optimizer = new Adam({
+    weightDecay: options.weightDecay ?? preset.weightDecay,
+    decay: options.decay ?? 'l2',
+  });
   const awp =
     method.awp !== 'none' && gamma > 0 ? new AdversarialWeightPerturbation(backbone.model, { gamma }) : null;
   const fingerprint =

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { presetFor } from '../src/presets';
 import { train } from '../src/trainer';
 import { syntheticEval, syntheticSource } from './synthetic_source';
 import { tinyBackbone } from './tiny_backbone';
@@ -98,6 +99,34 @@ describe('train', () => {
     expect(JSON.parse(readFileSync(join(dir, 'best', 'checkpoint.json'), 'utf8')).state.best.value).toBe(
       result.best?.value,
     );
+  });
+
+  it("takes unset hyper-parameters from the backbone's authors preset, EfficientNets' differing from ResNets'", async () => {
+    const used = async (name: string | undefined) => {
+      const logFile = join(root, `preset-${name}.jsonl`);
+      await train({
+        backbone: { ...tinyBackbone(14), name },
+        train: syntheticSource({ seed: 6, samples: 6, batch: 3, qualities: QUALITIES }),
+        epochs: 1,
+        hsic: { preset: 'paper', sigma: 2 },
+        logFile,
+      });
+      const start = JSON.parse(readFileSync(logFile, 'utf8').split('\n')[0]!);
+      return JSON.parse(start.fingerprint) as { alpha: number; gamma: number; learningRate: number };
+    };
+    const b1 = await used('efficientnet_b1');
+    const r50 = await used('resnet50');
+    for (const [got, name] of [
+      [b1, 'efficientnet_b1'],
+      [r50, 'resnet50'],
+    ] as const) {
+      const p = presetFor(name);
+      expect(got).toMatchObject({ alpha: p.alpha, gamma: p.gamma, learningRate: p.learningRate });
+    }
+    expect(b1.alpha).not.toBe(r50.alpha);
+    expect(b1.gamma).not.toBe(r50.gamma);
+    // A backbone without a registry name gets the ResNet preset.
+    expect(await used(undefined)).toEqual(r50);
   });
 
   it('stops on a NaN loss naming step and batch, keeping the last good checkpoint', async () => {
