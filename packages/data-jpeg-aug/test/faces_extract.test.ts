@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,23 +278,35 @@ describe('extractFaceCrops crash safety and resumption', () => {
 
   it('rewrites the manifest by rename after every video, each version complete', async () => {
     const out = join(root, 'out-atomic');
-    const seen: { ino: number; videos: number }[] = [];
+    const seen: number[] = [];
+    // Each version stays open: a file rewritten in place would show its last content through every
+    // descriptor, one renamed over keeps each old version readable through its own (and, held open, its
+    // inode cannot be reused by the next temporary file, which made an inode comparison flaky).
+    const held: number[] = [];
     let lastDone = 0;
-    await extractFaceCrops({
-      ...base(),
-      videos,
-      outDir: out,
-      boxSource: precomputedBoxes({ file: boxesFile }),
-      onProgress: (p) => {
-        if (p.videosDone === lastDone) return;
-        lastDone = p.videosDone;
-        const path = join(out, 'manifest.json');
-        const json = JSON.parse(readFileSync(path, 'utf8')) as CropManifest;
-        seen.push({ ino: statSync(path).ino, videos: Object.keys(json.videos).length });
-      },
-    });
-    expect(seen.map((s) => s.videos)).toEqual([1, 2, 3]);
-    expect(new Set(seen.map((s) => s.ino)).size).toBe(3); // a new file each time: written aside, renamed over
+    try {
+      await extractFaceCrops({
+        ...base(),
+        videos,
+        outDir: out,
+        boxSource: precomputedBoxes({ file: boxesFile }),
+        onProgress: (p) => {
+          if (p.videosDone === lastDone) return;
+          lastDone = p.videosDone;
+          const path = join(out, 'manifest.json');
+          seen.push(Object.keys((JSON.parse(readFileSync(path, 'utf8')) as CropManifest).videos).length);
+          held.push(openSync(path, 'r'));
+        },
+      });
+      expect(seen).toEqual([1, 2, 3]);
+      const versions = held.map((fd) => {
+        const text = readFileSync(fd, 'utf8');
+        return Object.keys((JSON.parse(text) as CropManifest).videos).length;
+      });
+      expect(versions).toEqual([1, 2, 3]);
+    } finally {
+      for (const fd of held) closeSync(fd);
+    }
     expect((await readdir(out)).sort()).toEqual(['crops', 'manifest.json']); // no temporary files left
   });
 
