@@ -10,6 +10,8 @@ import { defaultAddonPath } from './load_addon';
 export interface AddonSelfTestResult {
   /** True when every check agreed with its float64 reference and nothing crashed. */
   ok: boolean;
+  /** True when there is no addon build to test: not a fault of the addon (`registerOnednnBackend` names the fix). */
+  missing?: boolean;
   /** True when the result came from the cache (same addon build, CPU, Node and ISA settings). */
   cached: boolean;
   /** One line: what passed (the ISA and oneDNN version) or what failed (a kernel, a signal, a timeout). */
@@ -119,8 +121,14 @@ export function selfTestOnednnAddon(options: AddonSelfTestOptions = {}): AddonSe
   const addon = resolve(options.addonPath ?? process.env.QAD_ONEDNN_ADDON ?? defaultAddonPath());
   const script = join(packageRoot(), 'scripts', 'self-test.mjs');
   const inject = options.inject ?? process.env.QAD_ONEDNN_SELF_TEST_INJECT ?? '';
-  if (!existsSync(addon))
-    return { ok: false, cached: false, reason: `the addon is not built (${addon} does not exist)` };
+  if (!existsSync(addon)) {
+    return {
+      ok: false,
+      missing: true,
+      cached: false,
+      reason: `the addon is not built (${addon} does not exist)`,
+    };
+  }
   if (!existsSync(script))
     return { ok: false, cached: false, reason: `the self-test script is missing (${script})` };
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
@@ -132,21 +140,25 @@ export function selfTestOnednnAddon(options: AddonSelfTestOptions = {}): AddonSe
     const hit = readCache(cacheFile);
     if (hit) return hit;
   }
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const child = spawnSync(process.execPath, [script, addon], {
     env: { ...process.env, QAD_ONEDNN_GUARD_PAGES: '1', QAD_ONEDNN_SELF_TEST_INJECT: inject },
     encoding: 'utf8',
-    timeout: options.timeoutMs ?? 60_000,
+    timeout: timeoutMs,
     killSignal: 'SIGKILL',
     maxBuffer: 1 << 20,
   });
   const timedOut = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-  const result = interpret(child, options.timeoutMs ?? 60_000);
+  const result = timedOut
+    ? { ok: false, cached: false, reason: `the self-test did not finish within ${timeoutMs} ms` }
+    : interpret(child);
   // A timeout may be a loaded machine rather than a broken addon: it is not remembered.
   if (cacheFile && !timedOut && writeCache(cacheFile, result)) result.cacheFile = cacheFile;
   return result;
 }
 
-function interpret(child: ReturnType<typeof spawnSync>, timeoutMs: number): AddonSelfTestResult {
+/** The result of a child that finished (or died) within its time. */
+function interpret(child: ReturnType<typeof spawnSync>): AddonSelfTestResult {
   const stdout = String(child.stdout ?? '');
   const lastLine = stdout.trim().split('\n').pop() ?? '';
   let report: { ok?: boolean; reason?: string; isa?: string; version?: string; implementations?: string[] } =
@@ -156,9 +168,6 @@ function interpret(child: ReturnType<typeof spawnSync>, timeoutMs: number): Addo
   } catch {
     // a crash before the report: the signal or exit code below says what happened
   }
-  const timedOut = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-  if (timedOut)
-    return { ok: false, cached: false, reason: `the self-test did not finish within ${timeoutMs} ms` };
   if (child.error)
     return { ok: false, cached: false, reason: `the self-test could not run: ${child.error.message}` };
   if (child.signal) {

@@ -64,6 +64,7 @@ describe('selfTestOnednnAddon', () => {
     const missing = join(cacheDir, 'nope', 'onednn_addon.node');
     expect(selfTestOnednnAddon({ addonPath: missing, cacheDir: null })).toEqual({
       ok: false,
+      missing: true,
       cached: false,
       reason: `the addon is not built (${missing} does not exist)`,
     });

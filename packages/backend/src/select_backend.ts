@@ -55,10 +55,10 @@ async function tryNative(load: (name: string) => Promise<unknown>, tried: string
 
 interface OnednnModule {
   registerOnednnBackend?: () => string;
-  selfTestOnednnAddon?: () => { ok: boolean; reason: string };
+  selfTestOnednnAddon?: () => { ok: boolean; missing?: boolean; reason: string };
 }
 
-/** The onednn addon passed its self-test in a child process, but a native crash would have ended it. */
+/** The onednn addon failed its self-test (run in a child process, so a native crash ended only the child). */
 class OnednnSelfTestError extends Error {
   override name = 'OnednnSelfTestError';
 }
@@ -76,7 +76,7 @@ async function useOnednn(load: (name: string) => Promise<unknown>): Promise<void
   if (typeof mod.selfTestOnednnAddon === 'function' && !skip) {
     const check = mod.selfTestOnednnAddon();
     // A missing build is not a failed self-test: registerOnednnBackend below says how to build it.
-    if (!check.ok && !/not built/.test(check.reason)) {
+    if (!check.ok && !check.missing) {
       throw new OnednnSelfTestError(`its native addon failed the self-test on this machine: ${check.reason}`);
     }
   }
