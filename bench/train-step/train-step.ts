@@ -124,6 +124,33 @@ async function medianMs(step: () => unknown, n: number): Promise<number> {
   return n % 2 ? times[n >> 1]! : (times[n / 2 - 1]! + times[n / 2]!) / 2;
 }
 
+/** Random images and alternating one-hot labels for one batch. */
+function randomBatch(batch: number, size: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 2),
+    'int32',
+  );
+  const y = tf.oneHot(labels, 2) as tf.Tensor2D;
+  labels.dispose();
+  return { x, y };
+}
+
+/** Training and inference images/s (median step after the warm-up) and, unless disabled, a profile. */
+async function measure(
+  name: string,
+  batch: number,
+  trainStep: () => unknown,
+  infer: () => unknown,
+): Promise<{ train: number; infer: number }> {
+  for (let s = 0; s < warmup; s++) await trainStep();
+  const train = (1000 * batch) / (await medianMs(trainStep, steps));
+  for (let s = 0; s < warmup; s++) infer();
+  const inferRate = (1000 * batch) / (await medianMs(infer, steps));
+  if (!args['no-profile']) profiles[name] = await profileOf(trainStep);
+  return { train, infer: inferRate };
+}
+
 /** Kernel time of one call of `step` by kernel name, largest first (tf.profile). */
 async function profileOf(step: () => unknown): Promise<Array<[string, number]>> {
   const info = await tf.profile(async () => {
@@ -160,21 +187,13 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     // A stock tfjs-layers model trained the Keras way (model.trainOnBatch, tf.train.adam).
     const model = stockResNet(modelName, size);
     const batch = requestedBatch;
-    const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1);
-    const y = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: batch }, (_, i) => i % 2),
-        'int32',
-      ),
-      2,
+    const { x, y } = randomBatch(batch, size);
+    const { train, infer: inferRate } = await measure(
+      name,
+      batch,
+      () => model.trainOnBatch(x, y),
+      () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()),
     );
-    const trainStep = () => model.trainOnBatch(x, y);
-    for (let s = 0; s < warmup; s++) await trainStep();
-    const train = (1000 * batch) / (await medianMs(trainStep, steps));
-    const infer = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
-    for (let s = 0; s < warmup; s++) infer();
-    const inferRate = (1000 * batch) / (await medianMs(infer, steps));
-    if (!args['no-profile']) profiles[name] = await profileOf(() => model.trainOnBatch(x, y));
     rows.push({ model: name, size, batch, train, infer: inferRate });
     if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
     console.log(
@@ -201,14 +220,7 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
   console.log(
     `${name}: estimated training memory at batch ${batch}: ${(estimate.total / 2 ** 30).toFixed(2)} GiB`,
   );
-  const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1);
-  const y = tf.oneHot(
-    tf.tensor1d(
-      Array.from({ length: batch }, (_, i) => i % 2),
-      'int32',
-    ),
-    2,
-  );
+  const { x, y } = randomBatch(batch, size);
   // @qad/trainer's Adam (PyTorch's rule, as torch.optim.Adam in torch_reference.py); a backend that
   // registers the fused update kernel (onednn) runs it in one pass per variable.
   const optimizer = new Adam();
@@ -221,12 +233,9 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     optimizer.apply(variables, grads, 1e-4, 0.9);
     tf.dispose([value, ...Object.values(grads)]);
   };
-  for (let s = 0; s < warmup; s++) trainStep();
-  const train = (1000 * batch) / (await medianMs(trainStep, steps));
-  const infer = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
-  for (let s = 0; s < warmup; s++) infer();
-  const inferRate = (1000 * batch) / (await medianMs(infer, steps));
-  if (!args['no-profile']) profiles[name] = await profileOf(trainStep);
+  const { train, infer: inferRate } = await measure(name, batch, trainStep, () =>
+    tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()),
+  );
   rows.push({ model: name, size, batch, train, infer: inferRate });
   if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
   console.log(
