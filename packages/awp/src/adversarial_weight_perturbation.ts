@@ -1,6 +1,6 @@
+import { freeTapeOnThrow } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ascentStep } from './ascent_step';
-import { freeTapeOnThrow } from './free_tape_on_throw';
 import type { AwpOptions, ResolvedAwpOptions } from './options';
 import { type Perturbation, PerturbationImpl } from './perturbation';
 import { selectWeights } from './select_weights';

@@ -1,18 +1,24 @@
+import { checkNumQualities, qualityBlockRows, stopGradient } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from './stop_gradient';
 
 /** Options of {@link qualityKlDivergence} and {@link klAscent}. */
 export interface QualityKlOptions {
-  /** Number M ≥ 2 of quality blocks in the batch (raw plus M − 1 compressed). Required. */
-  blocks: number;
+  /** M ≥ 2: the number of quality blocks in the batch (raw plus M − 1 compressed). Required. */
+  numQualities: number;
   /**
    * Index of the raw (highest-quality) block among the M. Default 0. Set it per batch when the block order
    * is shuffled, as in the authors' training.
    */
   rawBlock?: number;
+  /** @deprecated The old name of `numQualities`; accepted for one minor release. */
+  blocks?: number;
 }
 
-function checkedLayout(logits: unknown, options: unknown, op: string): { blocks: number; rawBlock: number } {
+function checkedLayout(
+  logits: unknown,
+  options: unknown,
+  op: string,
+): { numQualities: number; rawBlock: number } {
   if (!(logits instanceof tf.Tensor)) {
     throw new TypeError(`Argument 'logits' passed to '${op}' must be a tf.Tensor.`);
   }
@@ -22,25 +28,19 @@ function checkedLayout(logits: unknown, options: unknown, op: string): { blocks:
     );
   }
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Argument 'options' passed to '${op}' must be an object with 'blocks'.`);
+    throw new TypeError(`Argument 'options' passed to '${op}' must be an object with 'numQualities'.`);
   }
-  const { blocks, rawBlock = 0 } = options as Partial<QualityKlOptions>;
-  if (!(typeof blocks === 'number' && Number.isInteger(blocks) && blocks >= 2)) {
-    throw new Error(`Option 'blocks' passed to '${op}' must be an integer >= 2, but got ${String(blocks)}.`);
-  }
-  if (!(typeof rawBlock === 'number' && Number.isInteger(rawBlock) && rawBlock >= 0 && rawBlock < blocks)) {
+  const { numQualities: given, blocks, rawBlock = 0 } = options as Partial<QualityKlOptions>;
+  const numQualities = checkNumQualities(given ?? blocks, op);
+  if (
+    !(typeof rawBlock === 'number' && Number.isInteger(rawBlock) && rawBlock >= 0 && rawBlock < numQualities)
+  ) {
     throw new Error(
-      `Option 'rawBlock' passed to '${op}' must be an integer in [0, ${blocks - 1}], but got ${String(rawBlock)}.`,
+      `Option 'rawBlock' passed to '${op}' must be an integer in [0, ${numQualities - 1}], but got ${String(rawBlock)}.`,
     );
   }
-  const n = logits.shape[0]!;
-  if (n === 0 || n % blocks !== 0) {
-    throw new Error(
-      `Argument 'logits' passed to '${op}' has ${n} rows, which is not a positive multiple of blocks = ${blocks}; ` +
-        `expected M consecutive blocks of B rows (the same samples in the same order).`,
-    );
-  }
-  return { blocks, rawBlock };
+  qualityBlockRows(logits.shape[0]!, numQualities, op, 'logits');
+  return { numQualities, rawBlock };
 }
 
 /**
@@ -56,14 +56,14 @@ function checkedLayout(logits: unknown, options: unknown, op: string): { blocks:
  * @returns a scalar ≥ 0.
  */
 export function qualityKlDivergence(logits: tf.Tensor2D, options: QualityKlOptions): tf.Scalar {
-  const { blocks, rawBlock } = checkedLayout(logits, options, 'qualityKlDivergence');
+  const { numQualities, rawBlock } = checkedLayout(logits, options, 'qualityKlDivergence');
   return tf.tidy(() => {
     const [n, classes] = logits.shape;
-    const logProbs = tf.reshape(tf.logSoftmax(logits), [blocks, n / blocks, classes]);
+    const logProbs = tf.reshape(tf.logSoftmax(logits), [numQualities, n / numQualities, classes]);
     const rawLogProbs = stopGradient(
       tf.squeeze(tf.slice(logProbs, [rawBlock, 0, 0], [1, -1, -1]), [0]),
     ) as tf.Tensor2D;
-    const compressedIndices = Array.from({ length: blocks }, (_, m) => m).filter((m) => m !== rawBlock);
+    const compressedIndices = Array.from({ length: numQualities }, (_, m) => m).filter((m) => m !== rawBlock);
     // Slices, not tf.gather: gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
     const compressed = tf.concat(
       compressedIndices.map((m) => tf.slice(logProbs, [m, 0, 0], [1, -1, -1])),

@@ -48,7 +48,7 @@ describe('tensor bookkeeping', () => {
   it('the AWP-KL loss, gamma = 0, a thrown loss and an optimizer step in between leak nothing', async () => {
     const start = tf.memory().numTensors;
     const kl = new AdversarialWeightPerturbation(model, { gamma: 0.01, steps: 2 });
-    kl.calc(klAscent(forward, { blocks: 3 })).dispose();
+    kl.calc(klAscent(forward, { numQualities: 3 })).dispose();
     const zero = new AdversarialWeightPerturbation(model, { gamma: 0 });
     const z = zero.calc(crossEntropyAscent(forward, y));
     zero.withPerturbation(z, () => {});

@@ -102,7 +102,7 @@ describe('option and argument validation', () => {
     p.dispose();
     expect(() => crossEntropyAscent(undefined as never, tf.ones([1]))).toThrow(/Argument 'logitsFn'/);
     expect(() => crossEntropyAscent(() => tf.ones([1, 2]), undefined as never)).toThrow(/Argument 'labels'/);
-    expect(() => klAscent(undefined as never, { blocks: 2 })).toThrow(
+    expect(() => klAscent(undefined as never, { numQualities: 2 })).toThrow(
       /Argument 'logitsFn' passed to 'klAscent'/,
     );
   });

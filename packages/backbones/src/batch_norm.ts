@@ -1,3 +1,4 @@
+import { type QadBatchNormTrainAttrs, QadBatchNormTrainBackward, QadBatchNormTrainForward } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -29,8 +30,8 @@ interface BatchNormFields {
  * instead of its chain of ops.
  */
 export const BATCH_NORM_TRAIN_KERNELS = {
-  forward: 'QadBatchNormTrainForward',
-  backward: 'QadBatchNormTrainBackward',
+  forward: QadBatchNormTrainForward,
+  backward: QadBatchNormTrainBackward,
 } as const;
 
 function backendFusesBatchNorm(tensors: tf.Tensor[]): boolean {
@@ -69,11 +70,9 @@ export function batchNormTraining(
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (fused) {
-      [y, mean, variance] = tf.engine().runKernel(forward, { x: input, gamma: g, beta: b }, { epsilon }) as [
-        tf.Tensor,
-        tf.Tensor,
-        tf.Tensor,
-      ];
+      [y, mean, variance] = tf.engine().runKernel(forward, { x: input, gamma: g, beta: b }, {
+        epsilon,
+      } satisfies QadBatchNormTrainAttrs) as [tf.Tensor, tf.Tensor, tf.Tensor];
     } else {
       mean = tf.mean(input, axes);
       variance = tf.mean(tf.squaredDifference(input, mean), axes);
@@ -86,9 +85,9 @@ export function batchNormTraining(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, m, v, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
         if (fused) {
-          return tf
-            .engine()
-            .runKernel(backward, { dy, x: xs, mean: m, variance: v, gamma: gs }, { epsilon }) as tf.Tensor[];
+          return tf.engine().runKernel(backward, { dy, x: xs, mean: m, variance: v, gamma: gs }, {
+            epsilon,
+          } satisfies QadBatchNormTrainAttrs) as tf.Tensor[];
         }
         const count = xs.size / m.size;
         const xhat = tf.batchNorm(xs, m, v, undefined, undefined, epsilon);

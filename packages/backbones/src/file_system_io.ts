@@ -1,5 +1,6 @@
+import { atomicWrite } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { atomicWrite, readBytes, requireNode } from './node_fs';
+import { readBytes, requireNode } from './node_fs';
 
 /** Options of {@link fileSystem}. */
 export interface FileSystemOptions {

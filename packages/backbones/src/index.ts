@@ -11,6 +11,7 @@ export {
   type ForwardOptions,
   type ForwardResult,
 } from './create_backbone';
+export { atomicWrite } from './deprecated';
 export { loadDetector, saveDetector } from './detector_io';
 export { type FileSystemOptions, fileSystem } from './file_system_io';
 export {
@@ -28,7 +29,6 @@ export {
 export type { LayerNaming, TorchNaming } from './layer_names';
 export { loadSafetensorsWeights, loadTfjsWeights, type SafetensorsLoadOptions } from './load_weights';
 export { type ModelLocation, resolveLocation } from './model_location';
-export { atomicWrite } from './node_fs';
 export type { BackboneInfo, BackboneName, BackboneOptions, BackboneVariant } from './options';
 export { type ConvPadding, PaddedConv2D, type PaddedConv2DArgs } from './padded_conv';
 export { PaddedMaxPooling2D, type PaddedMaxPooling2DArgs } from './padded_max_pool';

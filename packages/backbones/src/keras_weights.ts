@@ -1,9 +1,10 @@
+import { atomicWrite } from '@qad/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assignWeights, type FileTensor, type LoadReport, type LoadWeightsOptions } from './assign_weights';
 import type { Backbone } from './create_backbone';
 import { encodeKerasLayers, type KerasLayerWeights, kerasRole, parseKerasWeights } from './keras_h5';
 import { family, fileLayerNamer } from './layer_names';
-import { atomicWrite, readBytes } from './node_fs';
+import { readBytes } from './node_fs';
 import { exportWeights, weightSlots } from './weight_slots';
 
 /** What {@link loadKerasWeights} did. */

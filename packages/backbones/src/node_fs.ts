@@ -17,30 +17,6 @@ export function requireNode(fn: string, what: string): void {
   }
 }
 
-/**
- * Writes `data` to `path` through a temporary file in the same directory and a rename, so a crash or a
- * full disk never leaves a half-written weight file under the final name (rename is atomic on POSIX).
- * Node only (`node:fs` is imported on first use, not at module load).
- */
-export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  requireNode('atomicWrite', path);
-  // The magic comments keep browser bundlers from trying to resolve Node built-ins they never run.
-  const [{ randomBytes }, { mkdir, rename, rm, writeFile }, { dirname }] = await Promise.all([
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:crypto'),
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises'),
-    import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:path'),
-  ]);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
-
 /** Reads a whole file (Node only; `node:fs` is imported on first use). Errors name `fn` and the file. */
 export async function readBytes(path: string, fn: string): Promise<Uint8Array> {
   requireNode(fn, path);

@@ -1,4 +1,5 @@
-import { atomicWrite, readBytes } from './node_fs';
+import { atomicWrite } from '@qad/core';
+import { readBytes } from './node_fs';
 
 /** Element types of the safetensors format that this reader understands. */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';

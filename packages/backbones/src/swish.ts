@@ -1,3 +1,4 @@
+import { QadSwish, QadSwishGrad } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -6,7 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
  * gradient (`{dy, x}` → `dy·σ(x)·(1 + x·(1 − σ(x)))`) in one pass each (`@qad/backend-onednn` does);
  * {@link swish} then uses them instead of its chain of ops.
  */
-export const SWISH_KERNELS = { forward: 'QadSwish', backward: 'QadSwishGrad' } as const;
+export const SWISH_KERNELS = { forward: QadSwish, backward: QadSwishGrad } as const;
 
 function backendFusesSwish(x: tf.Tensor): boolean {
   const backend = tf.getBackend();

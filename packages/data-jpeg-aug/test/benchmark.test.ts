@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Split } from '@qad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BenchmarkProgress,
@@ -10,7 +11,7 @@ import {
 import { loadFaceForensics } from '../src/datasets';
 import { precomputedBoxes } from '../src/faces/box_source';
 import { savePng } from '../src/image/save_image';
-import type { RgbImage, Split } from '../src/types';
+import type { RgbImage } from '../src/types';
 import { decodeFrames } from '../src/video/decode_frames';
 import { probeVideo } from '../src/video/probe_video';
 import { tempRoot } from './datasets_fixtures';

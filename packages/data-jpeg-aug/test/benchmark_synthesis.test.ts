@@ -1,3 +1,4 @@
+import { Rng } from '@qad/core';
 import { describe, expect, it } from 'vitest';
 import {
   blendMask,
@@ -14,7 +15,6 @@ import {
   selfBlendFrame,
   syntheticBackground,
 } from '../src/benchmark';
-import { Rng } from '../src/random';
 import type { RgbImage } from '../src/types';
 
 const W = 64;

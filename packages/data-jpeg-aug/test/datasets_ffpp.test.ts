@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Split } from '@qad/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFaceForensics, readFaceForensicsSplit } from '../src/datasets';
-import type { Split } from '../src/types';
 import { jsonError, tempRoot, touch, writeText } from './datasets_fixtures';
 
 const SPLIT_PAIRS: Record<Split, Array<[string, string]>> = {

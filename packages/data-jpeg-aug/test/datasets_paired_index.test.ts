@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PairedIndex } from '@qad/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePairedIndex, readPairedIndex, writePairedIndex } from '../src/datasets';
-import type { PairedIndex } from '../src/types';
 import { jsonError, tempRoot, writeText } from './datasets_fixtures';
 
 const frames = (q: string, names: string[]) => names.map((n) => `/data/${q}/${n}`);

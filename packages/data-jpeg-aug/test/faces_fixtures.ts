@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Label, Split } from '@qad/core';
+import { Rng } from '@qad/core';
 import type { FaceBox, FaceDetector } from '../src/faces/face_box';
-import { Rng } from '../src/random';
-import type { Label, RgbImage, Split, VideoRecord } from '../src/types';
+import type { RgbImage, VideoRecord } from '../src/types';
 import { encodeVideo, transcodeVideo } from '../src/video/encode_video';
 
 export const W = 64;

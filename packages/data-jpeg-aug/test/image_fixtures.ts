@@ -1,8 +1,9 @@
 // Synthetic images for the image, transform and loader tests (nothing is downloaded).
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '../src/random';
+import { Rng } from '@qad/core';
 import type { RgbImage } from '../src/types';
 
 /**

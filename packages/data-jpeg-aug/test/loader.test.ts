@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import type { PairedBatch, PairedSplit } from '@qad/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, jpegRoundTrip, resizeImage, savePng } from '../src/image';
 import { PairedLoader, type PairedLoaderOptions } from '../src/loader';
 import { drawJpegQualities, jpegDrawsFrameTransform, jpegQualityFor } from '../src/transforms';
-import type { PairedBatch, PairedSplit, RgbImage } from '../src/types';
+import type { RgbImage } from '../src/types';
 import { naturalImage, tempDir } from './image_fixtures';
 import {
   BLUE_LEFT,

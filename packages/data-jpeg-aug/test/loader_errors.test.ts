@@ -1,10 +1,10 @@
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PairedSplit } from '@qad/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJpeg } from '../src/image';
 import { PairedLoader, type PairedLoaderOptions } from '../src/loader';
-import type { PairedSplit } from '../src/types';
 import { naturalImage, tempDir } from './image_fixtures';
 import { QUALITIES, writeCodedSplit } from './loader_fixtures';
 

@@ -1,7 +1,9 @@
 // Frames whose pixels say which sample, which quality and which side is left, for the loader tests.
+
 import { join } from 'node:path';
+import type { Label, PairedSplit, Quality } from '@qad/core';
 import { savePng } from '../src/image';
-import type { Label, PairedSplit, Quality, RgbImage } from '../src/types';
+import type { RgbImage } from '../src/types';
 
 export const QUALITIES: readonly Quality[] = ['raw', 'c23', 'c40'];
 /** Frame side in pixels. */

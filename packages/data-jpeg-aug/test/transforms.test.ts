@@ -1,6 +1,6 @@
+import { Rng } from '@qad/core';
 import { describe, expect, it } from 'vitest';
 import { flipHorizontal, jpegRoundTrip, psnr, resizeImage } from '../src/image';
-import { Rng } from '../src/random';
 import {
   Compose,
   type FloatImage,

@@ -1,9 +1,10 @@
 // The test-time random-JPEG protocol: one pre-drawn quality per test image, saved and reloaded.
+
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Rng } from '@qad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpegRoundTrip } from '../src/image';
-import { Rng } from '../src/random';
 import {
   applyJpegDraw,
   drawJpegQualities,

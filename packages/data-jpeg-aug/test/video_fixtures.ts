@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Rng } from '../src/random';
+import { Rng } from '@qad/core';
 import type { RgbImage } from '../src/types';
 import { resolveFfmpeg } from '../src/video/ffmpeg_path';
 

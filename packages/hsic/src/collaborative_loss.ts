@@ -1,11 +1,9 @@
+import type { TapFeatures } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { pairEstimator } from './estimators';
 import { kernelGram } from './kernel_gram';
 import type { EstimatorName, KernelName, ValidationOptions } from './options';
 import { assertBatch, assertFinite } from './validate';
-
-/** Feature maps of one quality modality, keyed by tap (layer) name: each `[B, ...]`. */
-export type TapFeatures = Readonly<Record<string, tf.Tensor>>;
 
 /**
  * Named defaults of {@link collaborativeLoss}:

@@ -1,9 +1,10 @@
+// The M-block layout is @qad/core's; re-exported so that a model adopting HSIC alone needs one import.
+export { splitQualityBlocks, type TapFeatures } from '@qad/core';
 export { cka, ckaEstimator } from './cka';
 export {
   type CollaborativeLossOptions,
   type CollaborativePreset,
   collaborativeLoss,
-  type TapFeatures,
 } from './collaborative_loss';
 export { pairEstimator } from './estimators';
 export { gaussianGram } from './gaussian_gram';
@@ -27,4 +28,3 @@ export type {
 } from './options';
 export { estimateOnGrams, type PairEstimator } from './pair_estimator';
 export { type RffHsicOptions, rffHsic } from './rff_hsic';
-export { splitQualityBlocks } from './split_quality_blocks';

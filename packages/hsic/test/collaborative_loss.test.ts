@@ -145,11 +145,4 @@ describe('splitQualityBlocks', () => {
     expect(Array.from(blocks[1]!.layer1!.dataSync())).toEqual([4, 5, 6, 7]);
     expect(Array.from(blocks[2]!.logits!.dataSync())).toEqual([4, 5]);
   });
-
-  it('rejects a batch that is not a multiple of M, and M < 2', () => {
-    expect(() => splitQualityBlocks({ layer1: tf.zeros([7, 3]) }, 3)).toThrow(
-      /tap 'layer1' has batch 7, which is not a multiple of 3 modalities/,
-    );
-    expect(() => splitQualityBlocks({ layer1: tf.zeros([4, 3]) }, 1)).toThrow(/must be an integer >= 2/);
-  });
 });

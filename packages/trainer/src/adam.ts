@@ -1,3 +1,4 @@
+import { QadAdamUpdate, type QadAdamUpdateAttrs } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link Adam}. */
@@ -15,12 +16,8 @@ export interface AdamOptions {
   decay?: 'l2' | 'decoupled';
 }
 
-/**
- * A backend may register a kernel under this name that takes `{w, g, m, v}` and the step's scalars and
- * returns `[w', m', v']` in one pass (`@qad/backend-onednn` does); {@link Adam} then uses it instead of its
- * chain of about twelve element-wise ops, with the same float32 arithmetic.
- */
-export const ADAM_UPDATE_KERNEL = 'QadAdamUpdate';
+/** @deprecated The fused Adam kernel's name is `QadAdamUpdate` in `@qad/core`; this alias goes in the next minor release. */
+export const ADAM_UPDATE_KERNEL = QadAdamUpdate;
 
 /** Serializable optimizer state: the step count and both moment estimates per variable name. */
 export interface AdamState {
@@ -86,19 +83,15 @@ export class Adam {
         const m = this.moment(this.m, variable);
         const v = this.moment(this.v, variable);
         if (fused && variable.dtype === 'float32' && g0.dtype === 'float32') {
-          const [w1, m1, v1] = tf.engine().runKernel(
-            ADAM_UPDATE_KERNEL,
-            { w: variable, g: g0, m, v },
-            {
-              beta1,
-              beta2: this.beta2,
-              lrOverCorrection1: learningRate / correction1,
-              correction2,
-              epsilon: this.epsilon,
-              l2Decay: this.decay === 'l2' ? this.weightDecay : 0,
-              decoupledFactor: this.decay === 'decoupled' ? 1 - learningRate * this.weightDecay : 1,
-            },
-          ) as tf.Tensor[];
+          const [w1, m1, v1] = tf.engine().runKernel(QadAdamUpdate, { w: variable, g: g0, m, v }, {
+            beta1,
+            beta2: this.beta2,
+            lrOverCorrection1: learningRate / correction1,
+            correction2,
+            epsilon: this.epsilon,
+            l2Decay: this.decay === 'l2' ? this.weightDecay : 0,
+            decoupledFactor: this.decay === 'decoupled' ? 1 - learningRate * this.weightDecay : 1,
+          } satisfies QadAdamUpdateAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
           m.assign(m1!);
           v.assign(v1!);
           variable.assign(w1!);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { QAD_QUALITIES } from '@qad/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { resolveMethod } from './methods';
@@ -85,7 +86,10 @@ export const TrainConfigSchema = z
 export const EvalConfigSchema = z
   .object({
     /** Qualities to test; `jpeg` is the random-JPEG protocol applied to the raw crops. */
-    qualities: z.array(z.string().min(1)).min(1).default(['raw', 'c23', 'c40', 'jpeg']),
+    qualities: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...QAD_QUALITIES]),
     jpeg: z
       .object({
         min: z.number().int().min(1).max(100),

@@ -1,4 +1,4 @@
-import type { Quality } from '@qad/data-jpeg-aug';
+import type { Quality } from '@qad/core';
 import { accuracy, aggregateVideos, averagePrecision, eer, rocAuc } from '@qad/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalSource } from './sources';

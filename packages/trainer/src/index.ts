@@ -37,7 +37,6 @@ export {
   type PairedSourceOptions,
   pairedEvalSource,
   pairedTrainingSource,
-  RANDOM_JPEG_QUALITY,
 } from './experiment/paired_sources';
 export { type DataLog, loadDataset, preparePairedIndex } from './experiment/prepare_data';
 export {

@@ -1,4 +1,4 @@
-import type { PairedBatch, Quality } from '@qad/data-jpeg-aug';
+import type { PairedBatch, Quality } from '@qad/core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 
 /**

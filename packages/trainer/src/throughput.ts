@@ -1,5 +1,6 @@
 import { AdversarialWeightPerturbation } from '@qad/awp';
 import { type BackboneName, createBackbone } from '@qad/backbones';
+import { QAD_QUALITIES } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam';
 import { resolveMethod } from './methods';
@@ -39,7 +40,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     method.awp === 'none' ? null : new AdversarialWeightPerturbation(net.model, { gamma: preset.gamma });
   const n = qualities * batch;
   const images = tf.randomNormal([n, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const names = ['raw', 'c23', 'c40', 'jpeg', 'q5', 'q6'].slice(0, qualities);
+  const names = [...QAD_QUALITIES, 'q5', 'q6'].slice(0, qualities);
   const labels = tf.tensor1d(
     names.flatMap(() => Array.from({ length: batch }, (_, i) => i % 2)),
     'int32',

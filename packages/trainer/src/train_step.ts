@@ -1,13 +1,12 @@
 import {
   type AdversarialWeightPerturbation,
   crossEntropyAscent,
-  freeTapeOnThrow,
   klAscent,
-  meanCrossEntropy,
   type Perturbation,
 } from '@qad/awp';
-import type { PairedBatch } from '@qad/data-jpeg-aug';
-import { type CollaborativeLossOptions, collaborativeLoss, splitQualityBlocks } from '@qad/hsic';
+import type { PairedBatch } from '@qad/core';
+import { freeTapeOnThrow, meanCrossEntropy, splitQualityBlocks } from '@qad/core';
+import { type CollaborativeLossOptions, collaborativeLoss } from '@qad/hsic';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Adam } from './adam';
 import { NonFiniteLossError } from './errors';
@@ -56,14 +55,14 @@ function collaborativeTerm(
   method: MethodSpec,
   logits: tf.Tensor2D,
   features: Record<string, tf.Tensor>,
-  blocks: number,
+  numQualities: number,
   backbone: TrainableBackbone,
   settings: StepSettings,
 ): tf.Scalar | null {
   if (method.collaborative === 'none') return null;
   if (method.collaborative === 'soft-label')
-    return softLabelLoss(logits, blocks, settings.softLabelTemperature ?? 2);
-  const views = splitQualityBlocks(features, blocks);
+    return softLabelLoss(logits, numQualities, settings.softLabelTemperature ?? 2);
+  const views = splitQualityBlocks(features, numQualities);
   if (method.collaborative === 'pairwise') return pairwiseLoss(views, backbone.taps);
   if (method.collaborative === 'center') return centerLoss(views, backbone.taps);
   return collaborativeLoss(views, { ...settings.hsic, tapWeights: backbone.taps, validate: false });
@@ -80,12 +79,12 @@ function collaborativeTerm(
  */
 export function trainStep(target: StepTarget, batch: PairedBatch, settings: StepSettings): StepLosses {
   const { backbone, optimizer, awp, method } = target;
-  const blocks = batch.qualities.length;
+  const numQualities = batch.qualities.length;
   const x = batch.images;
   const y = batch.labels;
-  if (method.collaborative !== 'none' && blocks < 2) {
+  if (method.collaborative !== 'none' && numQualities < 2) {
     throw new Error(
-      `Method '${method.name}' needs at least 2 quality blocks per batch, got ${blocks} (${batch.qualities.join(', ')}).`,
+      `Method '${method.name}' needs at least 2 quality blocks per batch, got ${numQualities} (${batch.qualities.join(', ')}).`,
     );
   }
   let perturbation: Perturbation | null = null;
@@ -99,7 +98,7 @@ export function trainStep(target: StepTarget, batch: PairedBatch, settings: Step
           `AWP-KL needs a 'raw' quality block in every batch; this batch has ${batch.qualities.join(', ')}.`,
         );
       }
-      perturbation = awp.calc(klAscent(logitsFn, { blocks, rawBlock }));
+      perturbation = awp.calc(klAscent(logitsFn, { numQualities, rawBlock }));
     } else {
       perturbation = awp.calc(crossEntropyAscent(logitsFn, y));
     }
@@ -123,7 +122,7 @@ export function trainStep(target: StepTarget, batch: PairedBatch, settings: Step
       ce = tf.keep(meanCrossEntropy(logits, y));
       // A NaN batch would make the collaborative term throw (singular kernel matrices) before the check below.
       if (!Number.isFinite(ce.dataSync()[0]!)) return ce;
-      const term = collaborativeTerm(method, logits, features, blocks, backbone, settings);
+      const term = collaborativeTerm(method, logits, features, numQualities, backbone, settings);
       if (term === null) return ce;
       col = tf.keep(term);
       return tf.add(ce, tf.mul(term, settings.alpha)) as tf.Scalar;

@@ -1,4 +1,4 @@
-import { Rng } from '@qad/data-jpeg-aug';
+import { Rng } from '@qad/core';
 import * as tf from '@tensorflow/tfjs';
 import type { BatchSource, EvalSource } from '../src/sources';
 

@@ -1,5 +1,6 @@
-import { AdversarialWeightPerturbation, meanCrossEntropy } from '@qad/awp';
-import { collaborativeLoss, splitQualityBlocks } from '@qad/hsic';
+import { AdversarialWeightPerturbation } from '@qad/awp';
+import { meanCrossEntropy, splitQualityBlocks } from '@qad/core';
+import { collaborativeLoss } from '@qad/hsic';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Adam } from '../src/adam';

@@ -1,3 +1,4 @@
+import { QadAdamUpdate, type QadAdamUpdateAttrs } from '@qad/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
 import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
@@ -8,22 +9,10 @@ import { float32Values, type KernelContext, output, outputArray, requireInput } 
  * Inputs `{w, g, m, v}` (float32, same shape); attributes as {@link AdamUpdateAttrs}; outputs
  * `[w', m', v']`.
  */
-export const ADAM_UPDATE = 'QadAdamUpdate';
+export const ADAM_UPDATE = QadAdamUpdate;
 
 /** Attributes of {@link ADAM_UPDATE}: the scalars of one step, computed by the caller. */
-export interface AdamUpdateAttrs {
-  beta1: number;
-  beta2: number;
-  /** Learning rate over the first bias correction `1 − β₁ᵗ`. */
-  lrOverCorrection1: number;
-  /** The second bias correction `1 − β₂ᵗ`. */
-  correction2: number;
-  epsilon: number;
-  /** L2 weight decay added to the gradient (`w·λ`), 0 for none. */
-  l2Decay: number;
-  /** Factor applied to the weights before the update (`1 − lr·λ` for decoupled decay), 1 for none. */
-  decoupledFactor: number;
-}
+export type AdamUpdateAttrs = QadAdamUpdateAttrs;
 
 /** {@link ADAM_UPDATE} in one native pass (reads 4 arrays, writes 3) instead of about twelve. */
 export function adamUpdate(ctx: KernelContext): tf.KernelConfig {

@@ -1,3 +1,4 @@
+import { QadBatchNormTrainBackward, QadBatchNormTrainForward } from '@qad/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
 import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
@@ -9,9 +10,9 @@ import { float32Values, type KernelContext, output, outputArray, requireInput } 
  * - forward: inputs `{x, gamma, beta}`, attribute `epsilon` → `[y, mean, variance]` (biased variance);
  * - backward: inputs `{dy, x, mean, variance, gamma}`, attribute `epsilon` → `[dx, dGamma, dBeta]`.
  */
-export const BATCH_NORM_TRAIN_FORWARD = 'QadBatchNormTrainForward';
+export const BATCH_NORM_TRAIN_FORWARD = QadBatchNormTrainForward;
 /** See {@link BATCH_NORM_TRAIN_FORWARD}. */
-export const BATCH_NORM_TRAIN_BACKWARD = 'QadBatchNormTrainBackward';
+export const BATCH_NORM_TRAIN_BACKWARD = QadBatchNormTrainBackward;
 
 function float32Inputs(
   backend: MathBackendCPU,

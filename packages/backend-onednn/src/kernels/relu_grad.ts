@@ -1,3 +1,4 @@
+import { QadReluGrad } from '@qad/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
@@ -6,7 +7,7 @@ import { float32Values, type KernelContext, output, outputArray, requireInput } 
  * ReLU's input gradient in one pass, `dy · step(x)`: inputs `{dy, x}` of one shape. Not a tfjs kernel: the
  * ReLU gradient {@link registerReluGradient} installs runs it on backends that register it.
  */
-export const RELU_GRAD = 'QadReluGrad';
+export const RELU_GRAD = QadReluGrad;
 
 /** The binary-op code of the addon's ReLU gradient. */
 const RELU_GRAD_OP = 7;

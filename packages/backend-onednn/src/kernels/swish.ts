@@ -1,3 +1,4 @@
+import { QadSwish, QadSwishGrad } from '@qad/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { float32Values, type KernelContext, output, outputArray, requireInput } from '../kernel_support';
@@ -7,9 +8,9 @@ import { float32Values, type KernelContext, output, outputArray, requireInput } 
  * a protocol with `@qad/backbones`' `Swish` layer, which runs them when the active backend registers both
  * (`{x}` → y; `{dy, x}` → dx) and its chain of ops otherwise.
  */
-export const SWISH = 'QadSwish';
+export const SWISH = QadSwish;
 /** See {@link SWISH}. */
-export const SWISH_GRAD = 'QadSwishGrad';
+export const SWISH_GRAD = QadSwishGrad;
 
 const SWISH_UNARY_OP = 15;
 const SWISH_GRAD_BINARY_OP = 8;

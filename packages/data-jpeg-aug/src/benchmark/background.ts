@@ -1,4 +1,4 @@
-import { Rng } from '../random';
+import { Rng } from '@qad/core';
 import type { RgbImage } from '../types';
 import { fractalNoise } from './value_noise';
 

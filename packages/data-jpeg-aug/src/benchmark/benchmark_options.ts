@@ -1,4 +1,4 @@
-import type { Quality, Split } from '../types';
+import type { Quality, Split } from '@qad/core';
 
 /** Fake-making methods of the generated benchmark. */
 export type BenchmarkMethod = 'SelfBlend' | 'FaceSwap';

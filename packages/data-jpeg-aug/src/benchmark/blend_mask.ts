@@ -1,4 +1,4 @@
-import type { Rng } from '../random';
+import type { Rng } from '@qad/core';
 import type { FacePose } from './face_model';
 import { poseBox, toFaceLocal } from './face_model';
 

@@ -1,5 +1,5 @@
+import { Rng } from '@qad/core';
 import type { FaceBox } from '../faces/face_box';
-import { Rng } from '../random';
 
 /** An RGB colour, 0–255 per channel. */
 export type Rgb = readonly [number, number, number];

@@ -1,12 +1,11 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { atomicWrite } from '../datasets/fs_utils';
+import type { Quality, Split } from '@qad/core';
+import { atomicWrite, Rng, SPLITS } from '@qad/core';
 import type { FaceBox } from '../faces/face_box';
 import { decodeImage } from '../image/decode_image';
 import { resizeImage } from '../image/resize_image';
-import { Rng } from '../random';
-import type { Quality, RgbImage, Split } from '../types';
-import { SPLITS } from '../types';
+import type { RgbImage } from '../types';
 import { decodeFrames } from '../video/decode_frames';
 import { encodeVideo, transcodeVideo } from '../video/encode_video';
 import { type Background, mediaBackground, syntheticBackground } from './background';

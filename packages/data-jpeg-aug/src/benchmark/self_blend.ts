@@ -1,4 +1,4 @@
-import type { Rng } from '../random';
+import type { Rng } from '@qad/core';
 import type { RgbImage } from '../types';
 import type { BlendMaskParams } from './blend_mask';
 import { blendMask, drawBlendMask } from './blend_mask';

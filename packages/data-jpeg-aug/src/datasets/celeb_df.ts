@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Rng } from '../random';
-import type { Label, Quality, Split } from '../types';
+import type { Label, Quality, Split } from '@qad/core';
+import { Rng } from '@qad/core';
 import { byCodePoint, listFiles, stem } from './fs_utils';
 import type { CandidateVideo } from './resolve_records';
 import { missingPolicy, perQuality, resolveRecords } from './resolve_records';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Quality, Split } from '../types';
-import { FFPP_QUALITIES, SPLITS } from '../types';
+import type { Quality, Split } from '@qad/core';
+import { FFPP_QUALITIES, SPLITS } from '@qad/core';
 import { byCodePoint, listDirs, listFiles, stem } from './fs_utils';
 import type { CandidateVideo } from './resolve_records';
 import { DirectoryCache, missingPolicy, perQuality, qualityList, resolveRecords } from './resolve_records';

@@ -1,22 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-
-/**
- * Writes `data` to `path` through a temporary file in the same directory and a rename, so a crash or a full
- * disk never leaves a half-written file under the final name (rename is atomic on POSIX).
- */
-export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
+import { readdir } from 'node:fs/promises';
 
 /** Names of the plain files in `dir` (not recursive); `undefined` when the folder does not exist. */
 export async function listFiles(dir: string): Promise<string[] | undefined> {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Label, PairedIndex, PairedSplit, Quality, Split } from '../types';
-import { SPLITS } from '../types';
-import { atomicWrite, byQuality } from './fs_utils';
+import type { Label, PairedIndex, PairedSplit, Quality, Split } from '@qad/core';
+import { atomicWrite, SPLITS } from '@qad/core';
+import { byQuality } from './fs_utils';
 
 /**
  * How {@link parsePairedIndex} fills `videos[i]`, which the authors' format does not store: `'parent'`

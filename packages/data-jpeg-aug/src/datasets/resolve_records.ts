@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
-import type { Label, Quality, Split, VideoRecord } from '../types';
-import { SPLITS } from '../types';
+import type { Label, Quality, Split } from '@qad/core';
+import { SPLITS } from '@qad/core';
+import type { VideoRecord } from '../types';
 import { listFiles } from './fs_utils';
 import type { MissingPolicy, SkippedVideo, VideoDataset } from './video_dataset';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Quality } from '../types';
+import type { Quality } from '@qad/core';
 
 /**
  * Builds the quality → root map of a single-quality data set (Celeb-DF, FFIW10K): the data set's own files

@@ -1,4 +1,5 @@
-import type { Quality, Split, VideoRecord } from '../types';
+import type { Quality, Split } from '@qad/core';
+import type { VideoRecord } from '../types';
 
 /** A video-level data set: its records per split, as produced by every adapter of this module. */
 export interface VideoDataset {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Label, Quality, Split } from '../types';
+import type { Label, Quality, Split } from '@qad/core';
 import { byCodePoint, byQuality, extensionOf, listDirs, listFiles, stem } from './fs_utils';
 import type { CandidateVideo } from './resolve_records';
 import { missingPolicy, perQuality, qualityList, resolveRecords, splitList } from './resolve_records';

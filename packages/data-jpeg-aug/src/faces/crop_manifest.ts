@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Label, PairedSplit, Quality, Split } from '../types';
+import type { Label, PairedSplit, Quality, Split } from '@qad/core';
 import type { SquareClip } from './face_box';
 
 /** File name of the manifest inside the crop folder. */

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../image/atomic_write';
+import type { Quality } from '@qad/core';
+import { atomicWrite } from '@qad/core';
 import { encodePng } from '../image/encode_image';
 import { type ResizeKernel, resizeImage } from '../image/resize_image';
-import type { Quality, RgbImage, VideoRecord } from '../types';
+import type { RgbImage, VideoRecord } from '../types';
 import { decodeFrames } from '../video/decode_frames';
 import { probeVideo, type VideoInfo } from '../video/probe_video';
 import { sampleFrameIndices } from '../video/sample_frames';
@@ -184,7 +185,7 @@ export async function extractFaceCrops(options: ExtractFaceCropsOptions): Promis
     videos: { ...done },
     failures: { ...failures },
   });
-  const saveManifest = () => writeFileAtomic(manifestPath, `${JSON.stringify(snapshot())}\n`);
+  const saveManifest = () => atomicWrite(manifestPath, `${JSON.stringify(snapshot())}\n`);
   // Left-overs of an interrupted run: never listed in the manifest, so safe to drop.
   await rm(join(outDir, PARTIAL), { recursive: true, force: true });
 

@@ -1,4 +1,3 @@
-export { writeFileAtomic } from './atomic_write';
 export { type DecodeImageOptions, decodeImage } from './decode_image';
 export { type ChromaSubsampling, encodeJpeg, encodePng, type JpegOptions } from './encode_image';
 export { flipHorizontal } from './flip_image';

@@ -1,5 +1,5 @@
+import { atomicWrite } from '@qad/core';
 import type { RgbImage } from '../types';
-import { writeFileAtomic } from './atomic_write';
 import { encodeJpeg, encodePng, type JpegOptions } from './encode_image';
 
 /**
@@ -15,7 +15,7 @@ export async function saveJpeg(
   quality: number,
   options: JpegOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(path, await encodeJpeg(image, quality, options));
+  await atomicWrite(path, await encodeJpeg(image, quality, options));
 }
 
 /**
@@ -25,5 +25,5 @@ export async function saveJpeg(
  * @param image - the pixels.
  */
 export async function savePng(path: string, image: RgbImage): Promise<void> {
-  await writeFileAtomic(path, await encodePng(image));
+  await atomicWrite(path, await encodePng(image));
 }

@@ -1,4 +1,4 @@
-import type { PairedSplit, Quality } from '../types';
+import type { PairedSplit, Quality } from '@qad/core';
 
 /**
  * Validates a split for the chosen qualities: non-empty, every quality present with one frame per label,

@@ -1,8 +1,9 @@
+import type { Quality } from '@qad/core';
 import sharp from 'sharp';
 import { decodeImage, explainDecodeError } from '../image/decode_image';
 import { type ResizeKernel, resizeImage } from '../image/resize_image';
 import { asBytes } from '../image/rgb_image';
-import type { Quality, RgbImage } from '../types';
+import type { RgbImage } from '../types';
 
 /** Where a frame comes from, passed to a {@link FrameTransform}. */
 export interface FrameInfo {

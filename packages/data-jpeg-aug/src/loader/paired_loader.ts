@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
+import type { PairedBatch, PairedSplit, Quality } from '@qad/core';
+import { Rng } from '@qad/core';
 import { tensor1d, tensor4d } from '@tensorflow/tfjs-core';
 import { assertKernel, assertSize, type ResizeKernel } from '../image/resize_image';
-import { Rng } from '../random';
 import { checkTriple, IMAGENET_MEAN, IMAGENET_STD, normalizationTable } from '../transforms/normalize';
-import type { PairedBatch, PairedSplit, Quality } from '../types';
 import { checkSplit } from './check_split';
 import { type FrameSpec, type FrameTransform, loadFrame } from './load_frame';
 import { type BatchPlan, batchesPerEpoch, type PlanEpochOptions, planEpoch } from './plan_epoch';

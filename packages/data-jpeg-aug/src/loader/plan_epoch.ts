@@ -1,5 +1,4 @@
-import type { Rng } from '../random';
-import type { Quality } from '../types';
+import type { Quality, Rng } from '@qad/core';
 
 /** The random decisions of one batch, drawn before any image is decoded. */
 export interface BatchPlan {

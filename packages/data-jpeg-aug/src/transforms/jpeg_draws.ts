@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { writeFileAtomic } from '../image/atomic_write';
+import { atomicWrite, Rng } from '@qad/core';
 import { assertJpegQuality, type ChromaSubsampling } from '../image/encode_image';
 import { jpegRoundTrip } from '../image/jpeg_round_trip';
-import { Rng } from '../random';
 import type { RgbImage } from '../types';
 
 /**
@@ -93,7 +92,7 @@ export function drawJpegQualities(
  */
 export async function saveJpegDraws(path: string, draws: JpegDraws): Promise<void> {
   validateDraws(draws, `draws passed to saveJpegDraws`);
-  await writeFileAtomic(path, `${JSON.stringify(draws, null, 1)}\n`);
+  await atomicWrite(path, `${JSON.stringify(draws, null, 1)}\n`);
 }
 
 /**

@@ -1,6 +1,6 @@
+import type { Rng } from '@qad/core';
 import type { ChromaSubsampling } from '../image/encode_image';
 import type { ResizeKernel } from '../image/resize_image';
-import type { Rng } from '../random';
 import type { RgbImage } from '../types';
 
 /** Interleaved float32 pixels (`height × width × 3`), the output of {@link Normalize}. */

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
+import { tempSibling } from '@qad/core';
 import type { RgbImage } from '../types';
-import { tempSibling } from './atomic_path';
 import { resolveFfmpeg } from './ffmpeg_path';
 import {
   describeExit,

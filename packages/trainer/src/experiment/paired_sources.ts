@@ -1,15 +1,11 @@
+import { type PairedSplit, type Quality, RANDOM_JPEG_QUALITY } from '@qad/core';
 import {
   type JpegDraws,
   jpegDrawsFrameTransform,
   PairedLoader,
   type PairedLoaderState,
-  type PairedSplit,
-  type Quality,
 } from '@qad/data-jpeg-aug';
 import type { BatchSource, EvalSource } from '../sources';
-
-/** Name of the evaluation quality that applies the pre-drawn random JPEG qualities to the raw frames. */
-export const RANDOM_JPEG_QUALITY = 'jpeg';
 
 /** Options shared by the training and evaluation sources. */
 export interface PairedSourceOptions {
@@ -68,9 +64,12 @@ export function pairedEvalSource(
 ): EvalSource {
   for (const q of qualities) {
     if (q === RANDOM_JPEG_QUALITY) {
-      if (options.jpegDraws === undefined) throw new Error("Evaluating the 'jpeg' quality needs JPEG draws.");
+      if (options.jpegDraws === undefined)
+        throw new Error(`Evaluating the '${RANDOM_JPEG_QUALITY}' quality needs JPEG draws.`);
       if (split.frames.raw === undefined)
-        throw new Error("Evaluating the 'jpeg' quality needs the 'raw' frames in the split.");
+        throw new Error(
+          `Evaluating the '${RANDOM_JPEG_QUALITY}' quality needs the 'raw' frames in the split.`,
+        );
     } else if (split.frames[q] === undefined) {
       throw new Error(
         `The evaluation split has no '${q}' frames (it has ${Object.keys(split.frames).join(', ')}).`,

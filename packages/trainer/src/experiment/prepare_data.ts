@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { type PairedIndex, type PairedSplit, SPLITS } from '@qad/core';
 import {
   createFaceApiDetector,
   extractFaceCrops,
@@ -7,11 +8,8 @@ import {
   loadFFIW,
   loadVideoFolder,
   manifestToPairedSplit,
-  type PairedIndex,
-  type PairedSplit,
   precomputedBoxes,
   readPairedIndex,
-  SPLITS,
   type VideoDataset,
 } from '@qad/data-jpeg-aug';
 import type { ExperimentConfig } from '../config';

@@ -9,12 +9,8 @@ import {
   saveDetector,
 } from '@qad/backbones';
 import { assertFitsWasmHeap, selectBackend } from '@qad/backend';
-import {
-  loadOrDrawJpegQualities,
-  type PairedIndex,
-  type PairedSplit,
-  type Quality,
-} from '@qad/data-jpeg-aug';
+import { type PairedIndex, type PairedSplit, type Quality, RANDOM_JPEG_QUALITY } from '@qad/core';
+import { loadOrDrawJpegQualities } from '@qad/data-jpeg-aug';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkpointPath, loadCheckpoint } from '../checkpoint';
 import type { ResolvedExperiment } from '../config';
@@ -24,7 +20,7 @@ import { resolveMethod } from '../methods';
 import { rocFigure, tsneFigure } from '../plots';
 import { evaluationCsv, evaluationMarkdown } from '../report';
 import { type StepEvent, type TrainResult, train, type ValidationEvent } from '../trainer';
-import { pairedEvalSource, pairedTrainingSource, RANDOM_JPEG_QUALITY } from './paired_sources';
+import { pairedEvalSource, pairedTrainingSource } from './paired_sources';
 import { preparePairedIndex } from './prepare_data';
 
 /** Hooks for progress output. */

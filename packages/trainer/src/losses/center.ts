@@ -1,4 +1,4 @@
-import type { TapFeatures } from '@qad/hsic';
+import type { TapFeatures } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**

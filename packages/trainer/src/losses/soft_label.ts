@@ -1,4 +1,4 @@
-import { stopGradient } from '@qad/awp';
+import { stopGradient } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
