@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import type { PairedSplit } from '../../packages/core/src/paired_index';
+import { Rng } from '../../packages/core/src/random';
 import { decodeImage, saveJpeg, savePng } from '../../packages/data-jpeg-aug/src/image/index';
 import { PairedLoader } from '../../packages/data-jpeg-aug/src/loader/index';
-import { Rng } from '../../packages/data-jpeg-aug/src/random';
-import type { PairedSplit, RgbImage } from '../../packages/data-jpeg-aug/src/types';
+import type { RgbImage } from '../../packages/data-jpeg-aug/src/types';
 
 const { values: args } = parseArgs({
   // `pnpm --filter @qad/bench <script> -- --opt …` passes the `--` through.

@@ -4,10 +4,11 @@
  * validation split only; (2) train the baseline and QAD with several seeds at that strength and report the
  * test AUC per quality as mean ± std. Nothing is tuned on the test split. See README.md.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeBenchmark } from '@qad/data-jpeg-aug';
+import { makeBenchmark } from '@qad/benchmark';
 import {
   buildBackbone,
   type Evaluation,

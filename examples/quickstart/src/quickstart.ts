@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeBenchmark } from '@qad/data-jpeg-aug';
+import { makeBenchmark } from '@qad/benchmark';
 import {
   type Evaluation,
   evaluationMarkdown,

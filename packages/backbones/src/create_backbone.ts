@@ -37,8 +37,8 @@ export interface Backbone {
   readonly inputSize: number;
   /** Topology flavour it was built in. */
   readonly variant: BackboneVariant;
-  /** Configured taps with their HSIC weights. */
-  readonly taps: Readonly<Record<string, number>>;
+  /** Tap points `forward` returns under `features`, in order (the order of `featureModel`'s outputs). */
+  readonly tapNames: readonly string[];
   /** Name of the classifier layer (`fc` or `classifier.1`), left out by partial weight loads. */
   readonly headLayer: string;
   /** Static registry description. */
@@ -65,8 +65,12 @@ function resolve(name: BackboneName, info: BackboneInfo, options: BackboneOption
       `Argument 'options.inputSize' passed to '${fn}' must be an integer ≥ 32, got ${inputSize}.`,
     );
   }
-  const taps = options.taps ?? info.defaultTaps;
-  for (const tap of Object.keys(taps)) {
+  const given = options.taps ?? info.defaultTaps;
+  const taps = Array.isArray(given) ? [...given] : Object.keys(given);
+  if (new Set(taps).size !== taps.length) {
+    throw new Error(`Argument 'options.taps' passed to '${fn}' names a tap twice: ${taps.join(', ')}.`);
+  }
+  for (const tap of taps) {
     if (!info.tapPoints.includes(tap)) {
       throw new Error(
         `Argument 'options.taps' passed to '${fn}' names unknown tap '${tap}' for ${name}; ` +
@@ -107,7 +111,7 @@ function resolve(name: BackboneName, info: BackboneInfo, options: BackboneOption
   return {
     numClasses,
     inputSize,
-    taps: { ...taps },
+    taps,
     dropout: rate('dropout'),
     dropConnectRate: rate('dropConnectRate'),
     seed,
@@ -141,7 +145,7 @@ export function createBackbone(name: BackboneName, options: BackboneOptions = {}
   registerBackboneLayers();
   const resolved = resolve(name, entry.info, options);
   const graph = entry.build(resolved);
-  const tapNames = Object.keys(resolved.taps);
+  const tapNames = resolved.taps;
   const model = tfl.model({ inputs: graph.input, outputs: graph.logits, name });
   const featureModel = tfl.model({
     inputs: graph.input,
@@ -154,7 +158,7 @@ export function createBackbone(name: BackboneName, options: BackboneOptions = {}
     featureModel,
     inputSize: resolved.inputSize,
     variant: resolved.variant,
-    taps: resolved.taps,
+    tapNames,
     headLayer: entry.head,
     info: entry.info,
     forward(x, forwardOptions = {}) {

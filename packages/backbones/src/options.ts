@@ -21,10 +21,12 @@ export interface BackboneOptions {
    */
   inputSize?: number;
   /**
-   * Feature maps returned by `forward` under `features`, as a map from tap name to HSIC weight. Default:
-   * the architecture's {@link BackboneInfo.defaultTaps}. Tap names are listed in {@link BackboneInfo.tapPoints}.
+   * Tap points whose feature maps `forward` returns under `features`, in this order. Default: the
+   * architecture's {@link BackboneInfo.defaultTaps}. Tap names are listed in {@link BackboneInfo.tapPoints}.
+   * Tap *weights* belong to the loss (`tapWeightsFor` in `@qad/hsic`); a map from tap name to weight (the
+   * old form) is still accepted for its keys, deprecated.
    */
-  taps?: Record<string, number>;
+  taps?: readonly string[] | Readonly<Record<string, number>>;
   /**
    * Dropout rate before the classifier. Default `0` for ResNet (torchvision has none) and `0.2` for
    * EfficientNet-B0/B1 (torchvision's value).
@@ -58,8 +60,8 @@ export interface BackboneInfo {
   inputSize: number;
   /** Trainable parameters without the classifier head, as torchvision counts them (BN statistics excluded). */
   params: number;
-  /** Default taps and their HSIC weights. */
-  defaultTaps: Record<string, number>;
+  /** Tap points QAD taps by default (their HSIC weights: `tapWeightsFor` in `@qad/hsic`). */
+  defaultTaps: string[];
   /** Every tap name this architecture offers, in forward order. */
   tapPoints: string[];
   /** Default dropout before the classifier. */
@@ -84,7 +86,7 @@ export interface BuiltGraph {
 export interface ResolvedOptions {
   numClasses: number;
   inputSize: number;
-  taps: Record<string, number>;
+  taps: string[];
   dropout: number;
   dropConnectRate: number;
   seed: number;

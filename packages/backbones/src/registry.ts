@@ -2,15 +2,14 @@ import { buildEfficientNet, EFFICIENTNET_TAP_POINTS } from './efficientnet';
 import type { BackboneInfo, BackboneName, BackboneVariant, BuiltGraph, ResolvedOptions } from './options';
 import { buildResNet, RESNET_TAP_POINTS } from './resnet';
 
-/** The authors' ResNet taps and weights (stage outputs layer1–3; layer4 and the logits get weight 0). */
-const RESNET_TAPS = { layer1: 0.1, layer2: 0.25, layer3: 0.5 };
+/** QAD's ResNet taps: the stage outputs layer1–3 (the authors'; layer4 and the logits are not tapped). */
+const RESNET_TAPS = ['layer1', 'layer2', 'layer3'];
 
 /**
- * EfficientNet taps: the authors published none, so these are the last stage output at each of strides 4,
- * 8 and 16 (`features.2`: 24 ch, `features.3`: 40 ch, `features.5`: 112 ch), the same depths as ResNet's
- * layer1–3, with the same weights.
+ * EfficientNet taps: the authors published none, so the last stage output at each of strides 4, 8 and 16
+ * (`features.2`: 24 ch, `features.3`: 40 ch, `features.5`: 112 ch), the depths of ResNet's layer1–3.
  */
-const EFFICIENTNET_TAPS = { 'features.2': 0.1, 'features.3': 0.25, 'features.5': 0.5 };
+const EFFICIENTNET_TAPS = ['features.2', 'features.3', 'features.5'];
 
 interface Entry {
   info: BackboneInfo;
@@ -80,7 +79,7 @@ export const REGISTRY: Readonly<Record<BackboneName, Entry>> = {
 export function listBackbones(): BackboneInfo[] {
   return Object.values(REGISTRY).map((e) => ({
     ...e.info,
-    defaultTaps: { ...e.info.defaultTaps },
+    defaultTaps: [...e.info.defaultTaps],
     tapPoints: [...e.info.tapPoints],
     variants: [...e.info.variants] as BackboneVariant[],
   }));

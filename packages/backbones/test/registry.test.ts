@@ -32,10 +32,10 @@ describe('registry', () => {
     expect(list.map((b) => b.name)).toEqual(Object.keys(PARAMS_M));
     for (const b of list) {
       expect(b.inputSize).toBe(INPUT[b.name]);
-      expect(Object.values(b.defaultTaps)).toEqual([0.1, 0.25, 0.5]);
+      expect(b.defaultTaps).toHaveLength(3);
     }
-    expect(list[0]!.defaultTaps).toEqual({ layer1: 0.1, layer2: 0.25, layer3: 0.5 });
-    expect(list[3]!.defaultTaps).toEqual({ 'features.2': 0.1, 'features.3': 0.25, 'features.5': 0.5 });
+    expect(list[0]!.defaultTaps).toEqual(['layer1', 'layer2', 'layer3']);
+    expect(list[3]!.defaultTaps).toEqual(['features.2', 'features.3', 'features.5']);
   });
 
   for (const name of Object.keys(PARAMS_M) as BackboneName[]) {
@@ -66,7 +66,7 @@ describe('registry', () => {
   });
 
   it('honours numClasses, inputSize and taps', () => {
-    const net = createBackbone('resnet18', { numClasses: 5, inputSize: 96, taps: { layer4: 1, stem: 0.5 } });
+    const net = createBackbone('resnet18', { numClasses: 5, inputSize: 96, taps: ['layer4', 'stem'] });
     expect(net.model.outputs[0]!.shape).toEqual([null, 5]);
     expect(net.featureModel.outputs.map((o) => o.shape)).toEqual([
       [null, 5],
@@ -75,6 +75,10 @@ describe('registry', () => {
     ]);
     expect(net.summary().inputSize).toBe(96);
     net.dispose();
+    // The old form, a map from tap to weight, is read for its keys.
+    const old = createBackbone('resnet18', { inputSize: 64, taps: { layer2: 0.25 } });
+    expect(old.tapNames).toEqual(['layer2']);
+    old.dispose();
   });
 
   it("variant 'keras': same parameters, v1 stride placement, TF 'same' padding, Keras BN epsilons", () => {
@@ -179,8 +183,11 @@ describe('registry', () => {
       /'options.numClasses' passed to 'createBackbone'/,
     );
     expect(() => createBackbone('resnet18', { inputSize: 16 })).toThrow(/'options.inputSize'/);
-    expect(() => createBackbone('resnet18', { taps: { 'features.2': 1 } })).toThrow(
+    expect(() => createBackbone('resnet18', { taps: ['features.2'] })).toThrow(
       /unknown tap 'features.2' for resnet18; available: stem, layer1/,
+    );
+    expect(() => createBackbone('resnet18', { taps: ['layer1', 'layer1'] })).toThrow(
+      /names a tap twice: layer1, layer1/,
     );
     expect(() => createBackbone('efficientnet_b0', { dropout: 1 })).toThrow(/'options.dropout'/);
     expect(() => createBackbone('resnet18', { seed: -1 })).toThrow(/'options.seed'/);

@@ -41,3 +41,17 @@ describe('atomicWrite', () => {
     expect(tempSibling('plain')).toMatch(/^\.plain\.[^/]+\.tmp$/);
   });
 });
+
+describe('browser safety', () => {
+  it('no source file imports node:* at module top level (only lazily, inside atomicWrite)', async () => {
+    const src = join(import.meta.dirname, '..', 'src');
+    const files = (await readdir(src)).filter((f) => f.endsWith('.ts'));
+    let lazy = 0;
+    for (const f of files) {
+      const text = await readFile(join(src, f), 'utf8');
+      expect(text).not.toMatch(/^\s*(import|export)\s+(?!type\b)[^;]*from\s+'node:/m);
+      lazy += (text.match(/import\(\s*(?:\/\*[^*]*\*\/\s*)*'node:[^']+'\)/g) ?? []).length;
+    }
+    expect(lazy).toBe(2);
+  });
+});

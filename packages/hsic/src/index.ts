@@ -1,5 +1,6 @@
 // The M-block layout is @qad/core's; re-exported so that a model adopting HSIC alone needs one import.
 export { splitQualityBlocks, type TapFeatures } from '@qad/core';
+export { centerLoss } from './center_loss';
 export { cka, ckaEstimator } from './cka';
 export {
   type CollaborativeLossOptions,
@@ -27,4 +28,7 @@ export type {
   ValidationOptions,
 } from './options';
 export { estimateOnGrams, type PairEstimator } from './pair_estimator';
+export { pairwiseLoss } from './pairwise_loss';
 export { type RffHsicOptions, rffHsic } from './rff_hsic';
+export { softLabelLoss } from './soft_label_loss';
+export { QAD_TAP_WEIGHTS, tapWeightsFor } from './tap_weights';

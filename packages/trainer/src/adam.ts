@@ -16,9 +16,6 @@ export interface AdamOptions {
   decay?: 'l2' | 'decoupled';
 }
 
-/** @deprecated The fused Adam kernel's name is `QadAdamUpdate` in `@qad/core`; this alias goes in the next minor release. */
-export const ADAM_UPDATE_KERNEL = QadAdamUpdate;
-
 /** Serializable optimizer state: the step count and both moment estimates per variable name. */
 export interface AdamState {
   step: number;
@@ -75,7 +72,7 @@ export class Adam {
     const t = this.t;
     const correction1 = 1 - beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
-    const fused = tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) !== undefined;
+    const fused = tf.getKernel(QadAdamUpdate, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       for (const variable of variables) {
         const g0 = grads[variable.name];

@@ -3,12 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDetector } from '@qad/backbones';
 import { type BackendRequest, selectBackend } from '@qad/backend';
-import {
-  BENCHMARK_SIZES,
-  type BenchmarkSize,
-  createFaceApiDetector,
-  makeBenchmark,
-} from '@qad/data-jpeg-aug';
+import { BENCHMARK_SIZES, type BenchmarkSize, makeBenchmark } from '@qad/benchmark';
+import { createFaceApiDetector } from '@qad/data-prep';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, resolveExperiment } from './config';

@@ -1,16 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import {
-  cropSquare,
-  decodeFrames,
-  decodeImage,
-  type FaceDetector,
-  MEDIA_EXTENSIONS,
-  Normalize,
-  type RgbImage,
-  resizeImage,
-  squareBox,
-} from '@qad/data-jpeg-aug';
+import { decodeFrames, decodeImage, Normalize, type RgbImage, resizeImage } from '@qad/data-jpeg-aug';
+import { cropSquare, type FaceDetector, MEDIA_EXTENSIONS, squareBox } from '@qad/data-prep';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 

@@ -1,4 +1,4 @@
-export { ADAM_UPDATE_KERNEL, Adam, type AdamOptions, type AdamState } from './adam';
+export { Adam, type AdamOptions, type AdamState } from './adam';
 export { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
 export {
   DataConfigSchema,
@@ -13,6 +13,13 @@ export {
   resolveExperiment,
   TrainConfigSchema,
 } from './config';
+export {
+  ADAM_UPDATE_KERNEL,
+  centerLoss,
+  pairwiseLoss,
+  RANDOM_JPEG_QUALITY,
+  softLabelLoss,
+} from './deprecated';
 export {
   type DetectOptions,
   type DetectorInput,
@@ -46,9 +53,6 @@ export {
   runExperiment,
   testAndWrite,
 } from './experiment/run_experiment';
-export { centerLoss } from './losses/center';
-export { pairwiseLoss } from './losses/pairwise';
-export { softLabelLoss } from './losses/soft_label';
 export {
   type AwpKind,
   type CollaborativeKind,
@@ -61,6 +65,7 @@ export { type Figure, rocFigure, type TsneOptions, tsneEmbedding, tsneFigure } f
 export { type PresetName, presetFor, type TrainingHyperParameters } from './presets';
 export { evaluationCsv, evaluationMarkdown, metricTable, type TableMetric } from './report';
 export type { BatchSource, EvalBatch, EvalSource } from './sources';
+export { resolveTapWeights } from './tap_weights';
 export { measureThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
 export { type StepLosses, type StepSettings, type StepTarget, trainStep } from './train_step';
 export type { TrainableBackbone } from './trainable';

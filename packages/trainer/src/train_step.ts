@@ -6,14 +6,18 @@ import {
 } from '@qad/awp';
 import type { PairedBatch } from '@qad/core';
 import { freeTapeOnThrow, meanCrossEntropy, splitQualityBlocks } from '@qad/core';
-import { type CollaborativeLossOptions, collaborativeLoss } from '@qad/hsic';
+import {
+  type CollaborativeLossOptions,
+  centerLoss,
+  collaborativeLoss,
+  pairwiseLoss,
+  softLabelLoss,
+} from '@qad/hsic';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Adam } from './adam';
 import { NonFiniteLossError } from './errors';
-import { centerLoss } from './losses/center';
-import { pairwiseLoss } from './losses/pairwise';
-import { softLabelLoss } from './losses/soft_label';
 import type { MethodSpec } from './methods';
+import { resolveTapWeights } from './tap_weights';
 import { type TrainableBackbone, trainableVariables } from './trainable';
 
 /** Per-step settings of {@link trainStep}. */
@@ -26,8 +30,10 @@ export interface StepSettings {
   awpActive: boolean;
   learningRate: number;
   beta1: number;
-  /** Options of `collaborativeLoss` for the HSIC term (tap weights come from the backbone). */
+  /** Options of `collaborativeLoss` for the HSIC term (tap weights: `tapWeights`). */
   hsic?: Omit<CollaborativeLossOptions, 'tapWeights'>;
+  /** Weight per tap of every collaborative loss. Default: {@link resolveTapWeights} of the backbone. */
+  tapWeights?: Readonly<Record<string, number>>;
   /** Temperature of the soft-label term. Default 2. */
   softLabelTemperature?: number;
 }
@@ -63,9 +69,10 @@ function collaborativeTerm(
   if (method.collaborative === 'soft-label')
     return softLabelLoss(logits, numQualities, settings.softLabelTemperature ?? 2);
   const views = splitQualityBlocks(features, numQualities);
-  if (method.collaborative === 'pairwise') return pairwiseLoss(views, backbone.taps);
-  if (method.collaborative === 'center') return centerLoss(views, backbone.taps);
-  return collaborativeLoss(views, { ...settings.hsic, tapWeights: backbone.taps, validate: false });
+  const tapWeights = settings.tapWeights ?? resolveTapWeights(backbone);
+  if (method.collaborative === 'pairwise') return pairwiseLoss(views, tapWeights);
+  if (method.collaborative === 'center') return centerLoss(views, tapWeights);
+  return collaborativeLoss(views, { ...settings.hsic, tapWeights, validate: false });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { resolveTapWeights } from './tap_weights';
 
 /**
  * What the trainer needs from a model — `@qad/backbones`' `createBackbone` returns one, and any tfjs
@@ -13,8 +14,8 @@ export interface TrainableBackbone {
   readonly name?: string;
   /** The classifier; its trainable weights are optimised and perturbed, its weights are checkpointed. */
   readonly model: tfl.LayersModel;
-  /** HSIC / collaborative taps and their weights; `forward` returns exactly these feature maps. */
-  readonly taps: Readonly<Record<string, number>>;
+  /** Names of the tapped feature maps `forward` returns (their loss weights: {@link resolveTapWeights}). */
+  readonly tapNames: readonly string[];
   /** Square input size. */
   readonly inputSize: number;
   /** Logits and tapped feature maps for an NHWC batch. */

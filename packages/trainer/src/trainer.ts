@@ -9,6 +9,7 @@ import { type MethodSpec, resolveMethod } from './methods';
 import { OneCycleSchedule } from './one_cycle';
 import { presetFor } from './presets';
 import type { BatchSource, EvalSource } from './sources';
+import { resolveTapWeights } from './tap_weights';
 import { type StepLosses, trainStep } from './train_step';
 import type { TrainableBackbone } from './trainable';
 
@@ -63,8 +64,13 @@ export interface TrainOptions {
   validationsPerEpoch?: number;
   /** Checkpoint selection: pooled validation accuracy (the authors') or AUC. Default `'accuracy'`. */
   selectBy?: 'accuracy' | 'auc';
-  /** HSIC options (preset, σ, ε…); tap weights come from the backbone. Default: the `authors` preset. */
+  /** HSIC options (preset, σ, ε…); tap weights: `tapWeights`. Default: the `authors` preset. */
   hsic?: Omit<CollaborativeLossOptions, 'tapWeights'>;
+  /**
+   * Weight per tap of the collaborative loss. Default {@link resolveTapWeights}: QAD's weights for the
+   * backbone's family (`tapWeightsFor` of `@qad/hsic`), 1 for taps it does not weight.
+   */
+  tapWeights?: Readonly<Record<string, number>>;
   /** Folder for `last/` and `best/` checkpoints. */
   checkpointDir?: string;
   /** Also save `last/` every this many steps (validations and epoch ends always save). Default 0 = never. */
@@ -104,6 +110,7 @@ function positive(name: string, v: number, integer = false): void {
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const method = typeof options.method === 'object' ? options.method : resolveMethod(options.method ?? 'qad');
+  const tapWeights = resolveTapWeights(options.backbone, options.tapWeights);
   if (method.perQuality) {
     throw new Error("Method 'quality-aware' trains one model per quality: use trainQualityAware, not train.");
   }
@@ -203,6 +210,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             learningRate: lr,
             beta1,
             hsic: options.hsic,
+            tapWeights,
           });
         } catch (error) {
           await log({

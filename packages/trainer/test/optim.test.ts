@@ -1,6 +1,7 @@
+import { QadAdamUpdate } from '@qad/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ADAM_UPDATE_KERNEL, Adam } from '../src/adam';
+import { Adam } from '../src/adam';
 import { OneCycleSchedule } from '../src/one_cycle';
 
 /** Float64 Adam exactly as PyTorch writes it, bias corrections with the step's β₁. */
@@ -70,7 +71,7 @@ describe('Adam', () => {
     let calls = 0;
     // A float64 implementation of the kernel's documented contract, registered on cpu for this test only.
     const kernel: tf.KernelConfig = {
-      kernelName: ADAM_UPDATE_KERNEL,
+      kernelName: QadAdamUpdate,
       backendName: 'cpu',
       kernelFunc: ({ inputs, attrs, backend }) => {
         calls++;
@@ -115,7 +116,7 @@ describe('Adam', () => {
         w.dispose();
         return result;
       } finally {
-        if (fused) tf.unregisterKernel(ADAM_UPDATE_KERNEL, 'cpu');
+        if (fused) tf.unregisterKernel(QadAdamUpdate, 'cpu');
       }
     };
     for (const mode of ['l2', 'decoupled'] as const) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchmark } from '@qad/data-jpeg-aug';
+import { makeBenchmark } from '@qad/benchmark';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config';
 import { preparePairedIndex } from '../src/experiment/prepare_data';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchmark } from '@qad/data-jpeg-aug';
+import { makeBenchmark } from '@qad/benchmark';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, resolveExperiment } from '../src/config';
 import { runExperiment } from '../src/experiment/run_experiment';

@@ -5,8 +5,8 @@ import type { TrainableBackbone } from '../src/trainable';
 export function tinyBackbone(
   seed: number,
   inputSize = 8,
-  taps: Record<string, number> = { a: 0.5, b: 1 },
-): TrainableBackbone {
+  tapWeights: Record<string, number> = { a: 0.5, b: 1 },
+): TrainableBackbone & { tapWeights: Record<string, number> } {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed * 10 + s });
   const input = tf.input({ shape: [inputSize, inputSize, 3] });
   const c1 = tf.layers
@@ -31,11 +31,12 @@ export function tinyBackbone(
     .apply(pooled) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: logits });
   const all: Record<string, tf.SymbolicTensor> = { a, b };
-  const names = Object.keys(taps);
+  const names = Object.keys(tapWeights);
   const featureModel = tf.model({ inputs: input, outputs: [logits, ...names.map((n) => all[n]!)] });
   return {
     model,
-    taps,
+    tapNames: names,
+    tapWeights,
     inputSize,
     forward(x, options = {}) {
       return tf.tidy(() => {

@@ -43,6 +43,7 @@ describe('trainStep (paper Algorithm 1)', () => {
       learningRate: LR,
       beta1: BETA1,
       hsic,
+      tapWeights: net.tapWeights,
     });
 
     // By hand on the twin: v = γ‖w‖ g/‖g‖ from CE over all M·B images, on rank ≥ 2 weights only.
@@ -63,7 +64,10 @@ describe('trainStep (paper Algorithm 1)', () => {
     });
     const { grads } = tf.variableGrads(() => {
       const { logits, features } = reference.forward(batch.images, { training: true });
-      const col = collaborativeLoss(splitQualityBlocks(features, 3), { ...hsic, tapWeights: reference.taps });
+      const col = collaborativeLoss(splitQualityBlocks(features, 3), {
+        ...hsic,
+        tapWeights: reference.tapWeights,
+      });
       return tf.add(meanCrossEntropy(logits, batch.labels), tf.mul(col, ALPHA)) as tf.Scalar;
     }, vars);
     const expected = vars.map((v) => {

@@ -11,7 +11,7 @@ import {
   precomputedBoxes,
   readPairedIndex,
   type VideoDataset,
-} from '@qad/data-jpeg-aug';
+} from '@qad/data-prep';
 import type { ExperimentConfig } from '../config';
 
 /** Reads the video-level data set of a configuration (not for the `index` format). */

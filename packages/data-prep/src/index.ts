@@ -1,0 +1,3 @@
+export * from './datasets';
+export * from './faces';
+export type { VideoRecord } from './video_record';
