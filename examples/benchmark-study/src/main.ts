@@ -11,15 +11,13 @@ import { parseArgs } from 'node:util';
 import { makeBenchmark } from '@qad/benchmark';
 import {
   buildBackbone,
-  type Evaluation,
-  evaluate,
-  loadCheckpoint,
   pairedEvalSource,
   parseConfig,
   preparePairedIndex,
   resolveExperiment,
   runExperiment,
-} from '@qad/trainer';
+} from '@qad/cli';
+import { type Evaluation, evaluate, loadCheckpoint } from '@qad/trainer';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

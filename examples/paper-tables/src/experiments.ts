@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '@qad/trainer';
+import type { ExperimentConfig } from '@qad/cli';
 
 /** One experiment of the paper: which table, which row, and its configuration for real data. */
 export interface PaperExperiment {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBenchmark } from '@qad/benchmark';
-import { type Evaluation, loadConfig, metricTable, resolveExperiment, runExperiment } from '@qad/trainer';
+import { loadConfig, metricTable, resolveExperiment, runExperiment } from '@qad/cli';
+import type { Evaluation } from '@qad/trainer';
 import { type PaperExperiment, paperExperiments } from './experiments';
 import { smokeConfig } from './smoke';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ExperimentConfig, parseConfig, resolveExperiment } from '@qad/trainer';
+import { type ExperimentConfig, parseConfig, resolveExperiment } from '@qad/cli';
 
 /**
  * The smoke version of an experiment: the same method, backbone family, qualities and evaluation, on the

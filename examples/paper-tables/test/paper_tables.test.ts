@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expandEnvironment, parseConfig } from '@qad/trainer';
+import { expandEnvironment, parseConfig } from '@qad/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configYaml } from '../src/config_yaml';

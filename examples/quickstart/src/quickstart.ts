@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBenchmark } from '@qad/benchmark';
-import {
-  type Evaluation,
-  evaluationMarkdown,
-  parseConfig,
-  resolveExperiment,
-  runExperiment,
-  type StepEvent,
-} from '@qad/trainer';
+import { evaluationMarkdown, parseConfig, resolveExperiment, runExperiment } from '@qad/cli';
+import type { Evaluation, StepEvent } from '@qad/trainer';
 
 /** Options of {@link runQuickstart}. */
 export interface QuickstartOptions {

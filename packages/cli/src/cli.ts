@@ -5,14 +5,14 @@ import { loadDetector } from '@qad/backbones';
 import { type BackendRequest, selectBackend } from '@qad/backend';
 import { BENCHMARK_SIZES, type BenchmarkSize, makeBenchmark } from '@qad/benchmark';
 import { createFaceApiDetector } from '@qad/data-prep';
+import type { StepEvent } from '@qad/trainer';
+import { measureThroughput } from '@qad/trainer';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, resolveExperiment } from './config';
 import { type DetectorInput, detectFakes } from './detect';
 import { evaluateExperiment } from './experiment/evaluate_experiment';
 import { runExperiment } from './experiment/run_experiment';
-import { measureThroughput } from './throughput';
-import type { StepEvent } from './trainer';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -1,5 +1,5 @@
 import { GroupedReport } from '@qad/metrics';
-import type { Evaluation, QualityMetrics } from './evaluate';
+import type { Evaluation, QualityMetrics } from '@qad/trainer';
 
 /** A metric column of the result tables. */
 export type TableMetric = 'auc' | 'accuracy' | 'eer' | 'ap' | 'videoAuc' | 'videoAccuracy';

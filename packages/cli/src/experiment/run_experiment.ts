@@ -11,15 +11,24 @@ import {
 import { assertFitsWasmHeap, selectBackend } from '@qad/backend';
 import { type PairedIndex, type PairedSplit, type Quality, RANDOM_JPEG_QUALITY } from '@qad/core';
 import { loadOrDrawJpegQualities } from '@qad/data-jpeg-aug';
+import {
+  checkpointPath,
+  type Evaluation,
+  evaluatePredictions,
+  loadCheckpoint,
+  predict,
+  type QualityPredictions,
+  resolveMethod,
+  type StepEvent,
+  type TrainResult,
+  train,
+  type ValidationEvent,
+} from '@qad/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkpointPath, loadCheckpoint } from '../checkpoint';
 import type { ResolvedExperiment } from '../config';
 import { embed, embeddingModel } from '../embedding';
-import { type Evaluation, evaluatePredictions, predict, type QualityPredictions } from '../evaluate';
-import { resolveMethod } from '../methods';
 import { rocFigure, tsneFigure } from '../plots';
 import { evaluationCsv, evaluationMarkdown } from '../report';
-import { type StepEvent, type TrainResult, train, type ValidationEvent } from '../trainer';
 import { pairedEvalSource, pairedTrainingSource } from './paired_sources';
 import { preparePairedIndex } from './prepare_data';
 

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { selectBackend } from '@qad/backend';
-import { loadCheckpoint } from '../checkpoint';
+import { loadCheckpoint, resolveMethod } from '@qad/trainer';
 import type { ResolvedExperiment } from '../config';
-import { resolveMethod } from '../methods';
 import { preparePairedIndex } from './prepare_data';
 import { buildBackbone, type ExperimentResult, testAndWrite } from './run_experiment';
 

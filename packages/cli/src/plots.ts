@@ -1,5 +1,5 @@
 import { rocCurve } from '@qad/metrics';
-import type { QualityPredictions } from './evaluate';
+import type { QualityPredictions } from '@qad/trainer';
 
 /** A rendered figure. */
 export interface Figure {

@@ -1,5 +1,5 @@
+import { evaluatePredictions } from '@qad/trainer';
 import { describe, expect, it } from 'vitest';
-import { evaluatePredictions } from '../src/evaluate';
 import { rocFigure, tsneEmbedding, tsneFigure } from '../src/plots';
 import { evaluationCsv, evaluationMarkdown, metricTable } from '../src/report';
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { presetFor } from '@qad/trainer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig, resolveExperiment } from '../src/config';
-import { presetFor } from '../src/presets';
 
 const dir = mkdtempSync(join(tmpdir(), 'qad-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import {
   PairedLoader,
   type PairedLoaderState,
 } from '@qad/data-jpeg-aug';
-import type { BatchSource, EvalSource } from '../sources';
+import type { BatchSource, EvalSource } from '@qad/trainer';
 
 /** Options shared by the training and evaluation sources. */
 export interface PairedSourceOptions {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { QAD_QUALITIES } from '@qad/core';
+import { type PresetName, presetFor, resolveMethod, type TrainingHyperParameters } from '@qad/trainer';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { resolveMethod } from './methods';
-import { type PresetName, presetFor, type TrainingHyperParameters } from './presets';
 
 const BACKBONES = ['resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'efficientnet_b1'] as const;
 
