@@ -7,7 +7,7 @@ export const BENCHMARK_BOXES_FILE = 'boxes.json';
 
 /**
  * Ground-truth face boxes of a generated benchmark: for every video file (path relative to the data set root,
- * `/`-separated, every quality listed), one {@link FaceBox} per frame: the tight box of the face ellipse in
+ * `/`-separated, every quality listed), one `FaceBox` (`@qad/data-prep`) per frame: the tight box of the face ellipse in
  * pixels, `score` 1. The face-crop stage uses them instead of a detector (real detectors do not find synthetic
  * faces) and enlarges them (× 1.3, `squareBox`) exactly like detector boxes.
  */

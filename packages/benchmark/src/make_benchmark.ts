@@ -188,7 +188,7 @@ interface Clip {
   readonly poses: FacePose[];
 }
 
-/** A ground-truth box as the face-crop stage's {@link FaceBox}: rounded to 1/100 px, score 1. */
+/** A ground-truth box as the face-crop stage's `FaceBox` (`@qad/data-prep`): rounded to 1/100 px, score 1. */
 function groundTruth(b: PoseBox): FaceBox {
   const r = (v: number) => Math.round(v * 100) / 100;
   return { x: r(b.x), y: r(b.y), width: r(b.width), height: r(b.height), score: 1 };

@@ -15,7 +15,7 @@ import {
   renderFrame,
   selfBlendFrame,
   syntheticBackground,
-} from '../src';
+} from '../src/synthesis';
 
 const W = 64;
 const H = 64;

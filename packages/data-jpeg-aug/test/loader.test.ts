@@ -4,7 +4,14 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, jpegRoundTrip, resizeImage, savePng } from '../src/image';
 import { PairedLoader, type PairedLoaderOptions } from '../src/loader';
-import { drawJpegQualities, jpegDrawsFrameTransform, jpegQualityFor } from '../src/transforms';
+import {
+  Compose,
+  drawJpegQualities,
+  HorizontalFlip,
+  jpegDrawsFrameTransform,
+  jpegQualityFor,
+} from '../src/transforms';
+import { defineTransform } from '../src/transforms/transform';
 import type { RgbImage } from '../src/types';
 import { naturalImage, tempDir } from './image_fixtures';
 import {
@@ -149,6 +156,51 @@ describe('PairedLoader batch layout', () => {
     const mirrored = tf.tidy(() => tf.reverse(batch.images, 2).dataSync() as Float32Array);
     expect(Buffer.from(mirrored.buffer).equals(Buffer.from(kept!.images.buffer))).toBe(true);
     batch.dispose();
+  });
+
+  it('runs a given augment transform: one draw per sample, the same parameters on every quality', async () => {
+    const options = { ...base, dropLast: true };
+    const [plain] = await take(new PairedLoader(coded, { ...options, flipProbability: 0 }), 1);
+    // Each sample's draw picks a brightness offset; every quality of the sample must get the same one.
+    const seen: number[] = [];
+    const brighten = defineTransform<RgbImage, RgbImage, number>(
+      { name: 'HorizontalFlip', p: 0 },
+      (rng) => rng.int(1, 20),
+      async (image, offset) => {
+        seen.push(offset);
+        return { ...image, data: image.data.map((v) => Math.min(255, v + offset)) };
+      },
+    );
+    const loader = new PairedLoader(coded, {
+      ...options,
+      augment: Compose([HorizontalFlip({ p: 1 }), brighten]),
+      prefetch: 0,
+    });
+    const batch = await loader.next();
+    const b = batch.batchSize;
+    const m = batch.qualities.length;
+    // Applied once per frame, M × B times, and each sample's offset repeats across its M qualities.
+    expect(seen).toHaveLength(m * b);
+    const got = tf.tidy(() => tf.reverse(batch.images, 2).arraySync() as number[][][][]);
+    const ref = tf.tensor4d(plain!.images, batch.images.shape as [number, number, number, number]);
+    const refRows = ref.arraySync();
+    // Red channel back to 0…255 (ImageNet normalisation), at the first pixel not saturated by the offset.
+    const red = (v: number) => (v * 0.229 + 0.485) * 255;
+    for (let j = 0; j < b; j++) {
+      const offsets = Array.from({ length: m }, (_, q) => {
+        const before = refRows[q * b + j]!.flat().find((px) => red(px[0]!) < 230)!;
+        const at = refRows[q * b + j]!.flat().indexOf(before);
+        return Math.round(red(got[q * b + j]!.flat()[at]![0]!) - red(before[0]!));
+      });
+      expect(offsets[0]).toBeGreaterThanOrEqual(1);
+      expect(new Set(offsets).size).toBe(1);
+    }
+    ref.dispose();
+    batch.dispose();
+    loader.close();
+    expect(
+      () => new PairedLoader(coded, { ...options, augment: HorizontalFlip(), flipProbability: 0.5 }),
+    ).toThrow("PairedLoader: give 'augment' or 'flipProbability', not both");
   });
 
   it('drops the short last batch with dropLast', async () => {

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { celebDFGroup, loadCelebDF, loadFFIW, loadVideoFolder, splitByGroup } from '../src/datasets';
+import { loadCelebDF, loadFFIW, loadVideoFolder } from '../src/datasets';
+import { celebDFGroup, splitByGroup } from '../src/datasets/celeb_df';
 import { tempRoot, touch, writeText } from './datasets_fixtures';
 
 const CELEB_REAL = [

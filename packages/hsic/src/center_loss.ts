@@ -9,7 +9,7 @@ import { weightedTapSum } from './weighted_tap_sum';
  * tap weight and summed over taps.
  *
  * @param views - one {@link TapFeatures} per quality (same taps, same samples in the same order).
- * @param tapWeights - weight per tap; taps weighted 0 are skipped (see {@link tapWeightsFor}).
+ * @param tapWeights - weight per tap; taps weighted 0 are skipped (see `tapWeightsFor`).
  */
 export function centerLoss(
   views: readonly TapFeatures[],

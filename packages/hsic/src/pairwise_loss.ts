@@ -10,7 +10,7 @@ import { weightedTapSum } from './weighted_tap_sum';
  *
  * @param views - one {@link TapFeatures} per quality (same taps, same samples in the same order), e.g. from
  *   `splitQualityBlocks`.
- * @param tapWeights - weight per tap; taps weighted 0 are skipped (see {@link tapWeightsFor}).
+ * @param tapWeights - weight per tap; taps weighted 0 are skipped (see `tapWeightsFor`).
  */
 export function pairwiseLoss(
   views: readonly TapFeatures[],

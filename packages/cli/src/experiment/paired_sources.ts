@@ -16,7 +16,7 @@ export interface PairedSourceOptions {
 }
 
 /**
- * A {@link BatchSource} over a `PairedLoader`: the loader's own state (position and RNG) goes into the
+ * A `BatchSource` (`@qad/trainer`) over a `PairedLoader`: the loader's own state (position and RNG) goes into the
  * trainer's checkpoints, so a resumed run continues with exactly the batches it would have seen.
  */
 export function pairedTrainingSource(
@@ -54,7 +54,7 @@ export function pairedTrainingSource(
 }
 
 /**
- * An {@link EvalSource} over a paired split: each quality's frames in order, no flip; the `jpeg` quality is
+ * An `EvalSource` (`@qad/trainer`) over a paired split: each quality's frames in order, no flip; the `jpeg` quality is
  * the raw frames compressed at their pre-drawn JPEG quality (the paper's random-JPEG test protocol).
  */
 export function pairedEvalSource(

@@ -1,3 +1,2 @@
 export type { FrameInfo, FrameTransform } from './load_frame';
 export { PairedLoader, type PairedLoaderOptions, type PairedLoaderState } from './paired_loader';
-export { type BatchPlan, type PlanEpochOptions, planEpoch } from './plan_epoch';

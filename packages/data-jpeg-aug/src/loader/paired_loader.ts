@@ -3,7 +3,10 @@ import type { PairedBatch, PairedSplit, Quality } from '@qad/core';
 import { Rng } from '@qad/core';
 import { tensor1d, tensor4d } from '@tensorflow/tfjs-core';
 import { assertKernel, assertSize, type ResizeKernel } from '../image/resize_image';
-import { checkTriple, IMAGENET_MEAN, IMAGENET_STD, normalizationTable } from '../transforms/normalize';
+import { HorizontalFlip } from '../transforms/horizontal_flip';
+import { checkTriple, IMAGENET_MEAN, IMAGENET_STD, Normalize } from '../transforms/normalize';
+import type { FloatImage, Transform } from '../transforms/transform';
+import type { RgbImage } from '../types';
 import { checkSplit } from './check_split';
 import { type FrameSpec, type FrameTransform, loadFrame } from './load_frame';
 import { type BatchPlan, batchesPerEpoch, type PlanEpochOptions, planEpoch } from './plan_epoch';
@@ -22,6 +25,12 @@ export interface PairedLoaderOptions {
   readonly kernel?: ResizeKernel;
   /** Probability of mirroring a sample — one draw shared by all its qualities (default 0.5; 0 for evaluation). */
   readonly flipProbability?: number;
+  /**
+   * Per-sample augmentation after resizing, drawn once per sample and applied with the same parameters to
+   * every quality of it (e.g. `Compose([HorizontalFlip({ p: 0.5 }), …])`). Default
+   * `HorizontalFlip({ p: flipProbability })`; give one or the other, not both.
+   */
+  readonly augment?: Transform<RgbImage, RgbImage>;
   /** Shuffle the samples each epoch (default `true`). */
   readonly shuffle?: boolean;
   /** Shuffle the order of the quality blocks each batch (default `true`, as the authors). */
@@ -84,7 +93,8 @@ interface Cursor {
  * qualities, as `M` consecutive blocks ({@link PairedBatch}).
  *
  * Per frame: decode (libvips, through sharp, on libuv worker threads) → optional `frameTransform` → resize to
- * `preResize` (128) → resize to the input size → mirror if the sample's flip draw says so → normalise
+ * `preResize` (128) → resize to the input size → the per-sample `augment` transform (default: mirror if the
+ * sample's flip draw says so) → `Normalize`
  * `(v/255 − mean)/std` into float32. Up to `prefetch` batches are decoded ahead while the consumer works;
  * at most `prefetch + 1` batches of decoded pixels are held besides the batches handed out.
  *
@@ -117,7 +127,8 @@ export class PairedLoader {
   private readonly planOptions: PlanEpochOptions;
   private readonly frameSpec: FrameSpec;
   private readonly prefetch: number;
-  private readonly lut: Float32Array;
+  private readonly augment: Transform<RgbImage, RgbImage>;
+  private readonly normalize: Transform<RgbImage, FloatImage, undefined>;
   private plans = new Map<number, EpochPlan & { readonly startState: number }>();
   private consumed: Cursor = { epoch: 0, index: 0 };
   private produced: Cursor = { epoch: 0, index: 0 };
@@ -157,6 +168,17 @@ export class PairedLoader {
         `Argument 'flipProbability' passed to 'PairedLoader' must be in [0, 1], got ${flipProbability}.`,
       );
     }
+    if (options.augment !== undefined && options.flipProbability !== undefined) {
+      throw new Error(
+        "PairedLoader: give 'augment' or 'flipProbability', not both (put a HorizontalFlip in the augmentation).",
+      );
+    }
+    if (options.augment !== undefined && typeof options.augment?.draw !== 'function') {
+      throw new TypeError(
+        "Argument 'augment' passed to 'PairedLoader' must be a Transform (draw / applyParams).",
+      );
+    }
+    this.augment = options.augment ?? HorizontalFlip({ p: flipProbability });
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed))
       throw new Error(`Argument 'seed' passed to 'PairedLoader' must be an integer, got ${seed}.`);
@@ -181,12 +203,12 @@ export class PairedLoader {
       qualities: this.qualities,
       shuffle: options.shuffle ?? true,
       shuffleQualities: options.shuffleQualities ?? true,
-      flipProbability,
+      augment: this.augment,
       dropLast,
     };
     const mean = checkTriple(options.mean ?? IMAGENET_MEAN, 'mean', false, 'PairedLoader');
     const std = checkTriple(options.std ?? IMAGENET_STD, 'std', true, 'PairedLoader');
-    this.lut = normalizationTable(mean, std);
+    this.normalize = Normalize({ mean, std });
     this.startEpoch(0, new Rng(seed).state);
   }
 
@@ -371,28 +393,22 @@ export class PairedLoader {
         labels[slot] = this.split.labels[sampleIndex] as number;
         const frame = { path: frames[sampleIndex] as string, quality, sampleIndex };
         jobs.push(
-          loadFrame(frame, this.frameSpec).then((pixels) => {
-            this.writeNormalized(images, slot * frameSize, pixels, plan.flips[j] as boolean);
-          }),
+          loadFrame(frame, this.frameSpec)
+            .then((data) =>
+              this.augment.applyParams(
+                { data, width: this.width, height: this.height },
+                plan.augmentations[j],
+              ),
+            )
+            .then((image) => this.normalize.applyParams(image, undefined))
+            .then((normalized) => {
+              images.set(normalized.data, slot * frameSize);
+            }),
         );
       });
     });
     await Promise.all(jobs);
     return { images, labels, plan };
-  }
-
-  private writeNormalized(out: Float32Array, offset: number, pixels: Uint8Array, flip: boolean): void {
-    const { width, height, lut } = this;
-    for (let y = 0; y < height; y++) {
-      const row = y * width * 3;
-      for (let x = 0; x < width; x++) {
-        const src = row + x * 3;
-        const dst = offset + row + (flip ? width - 1 - x : x) * 3;
-        out[dst] = lut[pixels[src] as number] as number;
-        out[dst + 1] = lut[256 + (pixels[src + 1] as number)] as number;
-        out[dst + 2] = lut[512 + (pixels[src + 2] as number)] as number;
-      }
-    }
   }
 
   private toBatch(prepared: Prepared): PairedBatch {

@@ -1,11 +1,12 @@
 import type { Quality, Rng } from '@qad/core';
+import type { Transform } from '../transforms/transform';
 
 /** The random decisions of one batch, drawn before any image is decoded. */
 export interface BatchPlan {
   /** Indices into the split of the batch's samples, in block order. */
   readonly samples: readonly number[];
-  /** Whether sample `j` is mirrored — one draw shared by all its qualities. */
-  readonly flips: readonly boolean[];
+  /** The augmentation's parameters for sample `j` — one draw shared by all its qualities. */
+  readonly augmentations: readonly unknown[];
   /** Quality of each block, in block order. */
   readonly qualities: readonly Quality[];
 }
@@ -17,13 +18,14 @@ export interface PlanEpochOptions {
   readonly qualities: readonly Quality[];
   readonly shuffle: boolean;
   readonly shuffleQualities: boolean;
-  readonly flipProbability: number;
+  /** The per-sample augmentation whose `draw` is called once per sample, in sample order. */
+  readonly augment: Pick<Transform, 'draw'>;
   readonly dropLast: boolean;
 }
 
 /**
  * Draws every random decision of one epoch from `rng`, in a fixed order: the sample permutation (when
- * shuffling), then per batch `B` flip draws and, when shuffling qualities, one shuffle of the `M`
+ * shuffling), then per batch `B` augmentation draws and, when shuffling qualities, one shuffle of the `M`
  * qualities. The number of values consumed depends only on the options, so replaying a plan from the
  * generator's state at the start of the epoch reproduces it exactly — this is what makes resume cheap.
  */
@@ -35,9 +37,9 @@ export function planEpoch(rng: Rng, options: PlanEpochOptions): BatchPlan[] {
   for (let start = 0; start < numSamples; start += batchSize) {
     const samples = order.slice(start, start + batchSize);
     if (samples.length < batchSize && options.dropLast) break;
-    const flips = samples.map(() => rng.chance(options.flipProbability));
+    const augmentations = samples.map(() => options.augment.draw(rng));
     const blockOrder = options.shuffleQualities ? rng.shuffle(qualities) : qualities.slice();
-    batches.push({ samples, flips, qualities: blockOrder });
+    batches.push({ samples, augmentations, qualities: blockOrder });
   }
   return batches;
 }

@@ -79,8 +79,8 @@ export function splitByGroup<T>(
 /**
  * Reads Celeb-DF v2 (`Celeb-real/`, `YouTube-real/`, `Celeb-synthesis/`, `List_of_testing_videos.txt`) into
  * video records. `test` = the listed videos (the list's `1 = real, 0 = fake` is inverted to this package's
- * `0 = real, 1 = fake`); the other videos are split into train and val by {@link splitByGroup} over
- * {@link celebDFGroup} (identity-disjoint train/val; the official test list shares identities with them).
+ * `0 = real, 1 = fake`); the other videos are split into train and val by `splitByGroup` over
+ * `celebDFGroup` (identity-disjoint train/val; the official test list shares identities with them).
  */
 export async function loadCelebDF(root: string, options: CelebDFOptions = {}): Promise<VideoDataset> {
   const base = resolve(root);

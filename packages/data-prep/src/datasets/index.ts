@@ -1,5 +1,5 @@
 export type { CelebDFOptions } from './celeb_df';
-export { celebDFGroup, loadCelebDF, splitByGroup } from './celeb_df';
+export { loadCelebDF } from './celeb_df';
 export type { FaceForensicsOptions } from './face_forensics';
 export { FFPP_METHODS, loadFaceForensics, readFaceForensicsSplit } from './face_forensics';
 export type { FFIWOptions } from './ffiw';

@@ -30,7 +30,7 @@ function kind(value: unknown): string {
 
 /**
  * Converts the authors' JSON index (`{"train": {"raw": […], "c23": […], "c40": […], "labels": […]}, "val": …,
- * "test": …}`) into a {@link PairedIndex}. `source` names the file in errors. Checks: every split present and
+ * "test": …}`) into a `PairedIndex` (`@qad/core`). `source` names the file in errors. Checks: every split present and
  * an object, every quality list an array of strings as long as `labels`, labels 0 or 1, the same qualities in
  * every split (or the requested ones present). Errors name the split, the quality and the index.
  */

@@ -33,7 +33,7 @@ export interface ExtractFaceCropsOptions {
   videos: readonly VideoRecord[];
   /** Output folder: `manifest.json`, `crops/<video>/<quality>/<frame>.png`, and a `.partial/` work area. */
   outDir: string;
-  /** Frames sampled per video ({@link sampleFrameIndices}: evenly, first and last included). Default 32. */
+  /** Frames sampled per video (`sampleFrameIndices` (`@qad/data-jpeg-aug`): evenly, first and last included). Default 32. */
   framesPerVideo?: number;
   /** Face detector, run on the detection quality (give this or `boxSource`). */
   detector?: FaceDetector;

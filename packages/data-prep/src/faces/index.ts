@@ -12,8 +12,6 @@ export {
   type CropManifest,
   type CropManifestVideo,
   type CropSettings,
-  cropFileName,
-  cropPath,
   manifestToPairedSplit,
   readCropManifest,
 } from './crop_manifest';
@@ -22,7 +20,6 @@ export {
   type ExtractFaceCropsOptions,
   type ExtractFaceCropsResult,
   extractFaceCrops,
-  videoDirName,
 } from './extract_face_crops';
 export {
   createFaceApiDetector,
