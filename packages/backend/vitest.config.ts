@@ -1,10 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { packageTests } from '../../vitest.base';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-  },
-});
+export default defineConfig(packageTests);

@@ -1,9 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { packageTests } from '../../vitest.base';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-  },
-});
+// No tensors here: no tfjs backend to set up.
+export default defineConfig({ test: { ...packageTests.test, setupFiles: [] } });

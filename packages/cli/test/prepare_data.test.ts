@@ -1,36 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchmark } from '@qad/benchmark';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config';
 import { preparePairedIndex } from '../src/experiment/prepare_data';
+import { useTinyBenchmark } from './tiny_benchmark';
 
-const dir = mkdtempSync(join(tmpdir(), 'qad-prepare-'));
-const bench = join(dir, 'bench');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  await makeBenchmark({
-    outDir: bench,
-    size: { train: 1, val: 1, test: 1 },
-    frames: 3,
-    resolution: 32,
-    seed: 1,
-    methods: ['SelfBlend'],
-  });
-});
+const { dir, data: dataSection } = useTinyBenchmark('qad-prepare-', 1);
 
 const config = (data: Record<string, unknown>) =>
   parseConfig({
     name: 'p',
-    data: {
-      format: 'ffpp',
-      root: bench,
-      faces: 'sidecar',
-      framesPerVideo: 2,
-      crops: join(dir, 'crops'),
-      ...data,
-    },
+    data: dataSection(data),
     model: { backbone: 'resnet18' },
     output: join(dir, 'out'),
   });

@@ -1,37 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBenchmark } from '@qad/benchmark';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig, resolveExperiment } from '../src/config';
 import { runExperiment } from '../src/experiment/run_experiment';
+import { useTinyBenchmark } from './tiny_benchmark';
 
-const dir = mkdtempSync(join(tmpdir(), 'qad-resume-'));
-const bench = join(dir, 'bench');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  await makeBenchmark({
-    outDir: bench,
-    size: { train: 1, val: 1, test: 1 },
-    frames: 3,
-    resolution: 32,
-    seed: 2,
-    methods: ['SelfBlend'],
-  });
-});
+const { dir, data } = useTinyBenchmark('qad-resume-', 2);
 
 const config = (output: string) =>
   resolveExperiment(
     parseConfig({
       name: 'resume',
-      data: {
-        format: 'ffpp',
-        root: bench,
-        faces: 'sidecar',
-        framesPerVideo: 2,
-        crops: join(dir, 'crops'),
-        preResize: null,
-      },
+      data: data({ preResize: null }),
       model: { backbone: 'resnet18', inputSize: 32, widthMultiplier: 0.125 },
       train: {
         method: 'qad',

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type Backbone,
@@ -9,7 +9,13 @@ import {
   saveDetector,
 } from '@qad/backbones';
 import { assertFitsWasmHeap, selectBackend } from '@qad/backend';
-import { type PairedIndex, type PairedSplit, type Quality, RANDOM_JPEG_QUALITY } from '@qad/core';
+import {
+  atomicWrite,
+  type PairedIndex,
+  type PairedSplit,
+  type Quality,
+  RANDOM_JPEG_QUALITY,
+} from '@qad/core';
 import { loadOrDrawJpegQualities } from '@qad/data-jpeg-aug';
 import {
   checkpointPath,
@@ -259,7 +265,8 @@ async function writeOutputs(
   const out = config.output;
   const files: string[] = [];
   const write = async (name: string, data: string | Uint8Array) => {
-    await writeFile(join(out, name), data);
+    // Results are read by other tools (tables, dashboards): never leave a half-written one.
+    await atomicWrite(join(out, name), data);
     files.push(join(out, name));
   };
   const rows = { [row]: evaluation };
