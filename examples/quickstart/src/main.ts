@@ -13,13 +13,15 @@ const { values } = parseArgs({
     frames: { type: 'string', default: '8' },
     seed: { type: 'string', default: '41' },
     strength: { type: 'string', default: '0.5' },
+    pairs: { type: 'string', default: '16,4,4' },
+    size: { type: 'string', default: '64' },
     methods: { type: 'string', default: 'ce,qad' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: pnpm quickstart [-- --epochs 6] [--frames 8] [--seed 41] [--strength 0.5] [--methods ce,qad] [--out DIR]',
+    'Usage: pnpm quickstart [-- --epochs 6] [--frames 8] [--seed 41] [--strength 0.5] [--pairs 16,4,4] [--size 64] [--methods ce,qad] [--out DIR]',
   );
   process.exit(0);
 }
@@ -33,6 +35,10 @@ const strength = Number(values.strength);
 if (!(strength >= 0 && strength <= 2))
   throw new Error(`--strength must be in [0, 2], got '${values.strength}'.`);
 
+const [train, val, test] = (values.pairs ?? '').split(',').map((p) => integer('pairs', p, 1));
+if (test === undefined)
+  throw new Error(`--pairs must be train,val,test identity pairs, got '${values.pairs}'.`);
+
 let lastLine = 0;
 const result = await runQuickstart({
   out: values.out!,
@@ -40,6 +46,8 @@ const result = await runQuickstart({
   framesPerVideo: integer('frames', values.frames, 1),
   seed: integer('seed', values.seed, 0),
   strength,
+  pairs: { train: train!, val: val!, test },
+  inputSize: integer('size', values.size, 32),
   methods: values.methods!.split(','),
   log: (line) => console.log(line),
   onStep: (e, model) => {

@@ -17,6 +17,8 @@ describe('quickstart', () => {
       epochs: 1,
       framesPerVideo: 2,
       strength: 1,
+      pairs: { train: 4, val: 1, test: 1 },
+      inputSize: 64,
       methods: ['ce', 'qad'],
       log: () => {},
       onStep: (e, model) => steps.push(`${model}:${e.step}`),

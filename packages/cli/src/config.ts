@@ -76,8 +76,6 @@ export const TrainConfigSchema = z
     validationsPerEpoch: z.number().int().min(0).optional(),
     selectBy: z.enum(['accuracy', 'auc']).default('accuracy'),
     seed: z.number().int().min(0).optional(),
-    /** Cap on batches per epoch (smoke runs). */
-    maxBatchesPerEpoch: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -99,6 +97,13 @@ export const EvalConfigSchema = z
       .refine((j) => j.min <= j.max, { message: 'jpeg.min must be ≤ jpeg.max' })
       .default({ min: 60, max: 100, seed: 0 }),
     batchSize: z.number().int().positive().default(32),
+    /**
+     * Decision threshold of the test accuracies: chosen on the validation split to maximise `accuracy`
+     * (default) or `balancedAccuracy`, or a fixed P(fake) such as 0.5.
+     */
+    threshold: z
+      .union([z.enum(['accuracy', 'balancedAccuracy']), z.number().min(0).max(1)])
+      .default('accuracy'),
   })
   .strict();
 

@@ -34,5 +34,13 @@ export {
   runExperiment,
   testAndWrite,
 } from './experiment/run_experiment';
-export { type Figure, rocFigure, type TsneOptions, tsneEmbedding, tsneFigure } from './plots';
+export {
+  type CurveSeries,
+  curveFigure,
+  type Figure,
+  rocFigure,
+  type TsneOptions,
+  tsneEmbedding,
+  tsneFigure,
+} from './plots';
 export { evaluationCsv, evaluationMarkdown, metricTable, type TableMetric } from './report';

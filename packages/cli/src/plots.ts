@@ -127,3 +127,36 @@ export async function tsneFigure(
     },
   });
 }
+
+/** One line of a {@link curveFigure}. */
+export interface CurveSeries {
+  x: readonly number[];
+  y: readonly number[];
+}
+
+/**
+ * Lines of y against x, one per series (e.g. validation AUC against the training step, per method and seed).
+ *
+ * @param series - name → points; a name may repeat a group with a suffix, every series gets its own colour.
+ */
+export async function curveFigure(
+  series: Record<string, CurveSeries>,
+  axes: { title: string; x: string; y: string },
+): Promise<Figure> {
+  const values = Object.entries(series).flatMap(([name, s]) =>
+    s.x.map((x, i) => ({ series: name, x, y: s.y[i] })),
+  );
+  return render({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: axes.title,
+    width: 420,
+    height: 280,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: axes.x },
+      y: { field: 'y', type: 'quantitative', title: axes.y },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  });
+}

@@ -2,11 +2,19 @@ import { GroupedReport } from '@qad/metrics';
 import type { Evaluation, QualityMetrics } from '@qad/trainer';
 
 /** A metric column of the result tables. */
-export type TableMetric = 'auc' | 'accuracy' | 'eer' | 'ap' | 'videoAuc' | 'videoAccuracy';
+export type TableMetric =
+  | 'auc'
+  | 'accuracy'
+  | 'balancedAccuracy'
+  | 'eer'
+  | 'ap'
+  | 'videoAuc'
+  | 'videoAccuracy';
 
 const LABEL: Record<TableMetric, string> = {
   auc: 'AUC',
   accuracy: 'ACC',
+  balancedAccuracy: 'balanced ACC',
   eer: 'EER',
   ap: 'AP',
   videoAuc: 'video AUC',
@@ -41,7 +49,7 @@ export function metricTable(
 /** Markdown of every metric's table, each under a heading. */
 export function evaluationMarkdown(
   rows: Record<string, Evaluation>,
-  metrics: readonly TableMetric[] = ['auc', 'accuracy', 'videoAuc', 'eer', 'ap'],
+  metrics: readonly TableMetric[] = ['auc', 'accuracy', 'balancedAccuracy', 'videoAuc', 'eer', 'ap'],
 ): string {
   return metrics.map((m) => `### ${LABEL[m]} (%)\n\n${metricTable(rows, m).toMarkdown()}`).join('\n\n');
 }
@@ -53,6 +61,8 @@ export function evaluationCsv(rows: Record<string, Evaluation>): string {
     'videos',
     'auc',
     'accuracy',
+    'balancedAccuracy',
+    'threshold',
     'eer',
     'ap',
     'videoAuc',

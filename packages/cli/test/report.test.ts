@@ -1,6 +1,6 @@
 import { evaluatePredictions } from '@qad/trainer';
 import { describe, expect, it } from 'vitest';
-import { rocFigure, tsneEmbedding, tsneFigure } from '../src/plots';
+import { curveFigure, rocFigure, tsneEmbedding, tsneFigure } from '../src/plots';
 import { evaluationCsv, evaluationMarkdown, metricTable } from '../src/report';
 
 // raw: perfectly ranked; c40: AUC 0.75 by hand (pairs: (f0.9 > r0.1, r0.5), (f0.4 > r0.1, < r0.5) → 3/4).
@@ -28,6 +28,16 @@ describe('evaluation tables', () => {
     // Video level: a = mean(0.9, 0.4) = 0.65 fake, b = 0.3 real → AUC 1.
     expect(e.perQuality.c40!.videoAuc).toBe(1);
     expect(e.pooled.accuracy).toBe(6 / 8);
+    // Balanced: c40 fakes 0.9 ✓ 0.4 ✗ → 1/2, reals 0.5 ✗ 0.1 ✓ → 1/2.
+    expect(e.perQuality.c40!.balancedAccuracy).toBe(0.5);
+    // A threshold per quality: at 0.45 the c40 real scored 0.5 is called fake, the 0.4 fake is not → still 1/2;
+    // at 0.35 every c40 fake is found and one real of two is kept → (1 + 1/2) / 2.
+    const t = evaluatePredictions(predictions, { threshold: { raw: 0.5, c40: 0.35 } });
+    expect(t.perQuality.c40!.threshold).toBe(0.35);
+    expect(t.perQuality.c40!.balancedAccuracy).toBe(0.75);
+    expect(() => evaluatePredictions(predictions, { threshold: { raw: 0.5 } })).toThrow(
+      "evaluatePredictions: no decision threshold for quality 'c40'.",
+    );
   });
 
   it('renders the paper layout in Markdown and every metric in CSV', () => {
@@ -42,8 +52,10 @@ describe('evaluation tables', () => {
     );
     expect(evaluationMarkdown(rows, ['auc'])).toContain('### AUC (%)');
     const csv = evaluationCsv(rows).trim().split('\n');
-    expect(csv[0]).toBe('model,quality,frames,videos,auc,accuracy,eer,ap,videoAuc,videoAccuracy');
-    expect(csv[2]!.startsWith('QAD,c40,4,2,0.75,0.5,')).toBe(true);
+    expect(csv[0]).toBe(
+      'model,quality,frames,videos,auc,accuracy,balancedAccuracy,threshold,eer,ap,videoAuc,videoAccuracy',
+    );
+    expect(csv[2]!.startsWith('QAD,c40,4,2,0.75,0.5,0.5,0.5,')).toBe(true);
   });
 });
 
@@ -86,5 +98,17 @@ describe('figures', () => {
       { iterations: 100 },
     );
     expect(fig.svg).toContain('<svg');
+  });
+});
+
+describe('curveFigure', () => {
+  it('draws one line per series as SVG', async () => {
+    const figure = await curveFigure(
+      { 'ce seed 0': { x: [10, 20], y: [0.6, 0.7] }, 'qad seed 0': { x: [10, 20], y: [0.65, 0.72] } },
+      { title: 'validation AUC', x: 'step', y: 'AUC' },
+    );
+    expect(figure.svg).toContain('<svg');
+    expect(figure.svg).toContain('validation AUC');
+    expect(figure.svg).toContain('qad seed 0');
   });
 });

@@ -40,7 +40,8 @@ function lossRef(
 }
 const authorsPair = (a: Matrix, b: Matrix) =>
   hsicNoccoRef(gaussianGramRef(a, 6, true), gaussianGramRef(b, 6, true), 1e-5);
-const paperPair = (a: Matrix, b: Matrix) => hsicBiasedRef(gaussianGramRef(a, 6), gaussianGramRef(b, 6));
+const paperPair = (a: Matrix, b: Matrix) =>
+  hsicBiasedRef(gaussianGramRef(a, 6, true), gaussianGramRef(b, 6, true));
 const weights = { layer1: 0.1, layer2: 0.25 };
 
 describe('collaborativeLoss', () => {
@@ -50,7 +51,7 @@ describe('collaborativeLoss', () => {
     expect(Math.abs(v - ref) / Math.abs(ref)).toBeLessThan(1e-3);
   });
 
-  it('paper preset (biased HSIC, σ = 6, unit weights) equals the float64 reference', () => {
+  it('paper preset (biased HSIC, σ = 6 on the per-dimension distance, unit weights) equals the float64 reference', () => {
     const v = collaborativeLoss(taps(modalities), { preset: 'paper' }).dataSync()[0]!;
     const ref = lossRef(modalities, { layer1: 1, layer2: 1 }, paperPair);
     expect(Math.abs(v - ref) / Math.abs(ref)).toBeLessThan(1e-4);
@@ -60,6 +61,7 @@ describe('collaborativeLoss', () => {
     const v = collaborativeLoss(taps(modalities), {
       preset: 'paper',
       sigma: 2,
+      scaleByDim: false,
       tapWeights: weights,
     }).dataSync()[0]!;
     const ref = lossRef(modalities, weights, (a, b) =>
@@ -91,7 +93,7 @@ describe('collaborativeLoss', () => {
     const grads = tf.grads((...xs: tf.Tensor[]) =>
       collaborativeLoss(
         [0, 1, 2].map((m) => ({ layer1: xs[2 * m]!, layer2: xs[2 * m + 1]! })),
-        { preset: 'paper', sigma: 3, tapWeights: weights },
+        { preset: 'paper', sigma: 3, scaleByDim: false, tapWeights: weights },
       ),
     )(inputs);
     const pair = (a: Matrix, b: Matrix) => hsicBiasedRef(gaussianGramRef(a, 3), gaussianGramRef(b, 3));

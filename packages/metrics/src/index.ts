@@ -1,5 +1,7 @@
 export { accuracy } from './accuracy';
 export { averagePrecision } from './average_precision';
+export { balancedAccuracy } from './balanced_accuracy';
+export { bestThreshold, type ThresholdCriterion } from './best_threshold';
 export { BinaryAccuracy } from './binary_accuracy';
 export { BinaryAuroc } from './binary_auroc';
 export { BinaryAveragePrecision } from './binary_average_precision';

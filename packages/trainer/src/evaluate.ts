@@ -1,5 +1,5 @@
 import type { Quality } from '@qad/core';
-import { accuracy, aggregateVideos, averagePrecision, eer, rocAuc } from '@qad/metrics';
+import { accuracy, aggregateVideos, averagePrecision, balancedAccuracy, eer, rocAuc } from '@qad/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalSource } from './sources';
 import type { TrainableBackbone } from './trainable';
@@ -18,22 +18,26 @@ export interface QualityMetrics {
   videos: number;
   /** Frame-level ROC AUC. */
   auc: number | undefined;
-  /** Frame-level accuracy at threshold 0.5. */
+  /** Frame-level accuracy at {@link QualityMetrics.threshold}. */
   accuracy: number;
+  /** Frame-level balanced accuracy (mean of the recalls on fakes and reals) at the same threshold. */
+  balancedAccuracy: number;
+  /** Decision threshold of the accuracies: fake iff P(fake) ≥ it (0.5, or one chosen on validation). */
+  threshold: number;
   /** Frame-level equal error rate. */
   eer: number | undefined;
   /** Frame-level average precision. */
   ap: number | undefined;
   /** Video-level ROC AUC (mean of frame scores per video). */
   videoAuc: number | undefined;
-  /** Video-level accuracy at 0.5. */
+  /** Video-level accuracy at the same threshold. */
   videoAccuracy: number;
 }
 
 /** Per-quality metrics and their mean over qualities (the paper's "Avg"). */
 export interface Evaluation {
   perQuality: Record<string, QualityMetrics>;
-  average: Omit<QualityMetrics, 'frames' | 'videos'>;
+  average: Omit<QualityMetrics, 'frames' | 'videos' | 'threshold'>;
   /** Every quality's frames pooled (what the authors select checkpoints by). */
   pooled: { accuracy: number; auc: number | undefined };
 }
@@ -77,18 +81,20 @@ function defined(f: () => number): number | undefined {
   }
 }
 
-/** Metrics of one quality's predictions. */
-export function qualityMetrics(p: QualityPredictions): QualityMetrics {
+/** Metrics of one quality's predictions, the accuracies at `threshold` (default 0.5). */
+export function qualityMetrics(p: QualityPredictions, threshold = 0.5): QualityMetrics {
   const video = aggregateVideos(p.videos, p.labels, p.scores);
   return {
     frames: p.labels.length,
     videos: video.ids.length,
     auc: defined(() => rocAuc(p.labels, p.scores)),
-    accuracy: accuracy(p.labels, p.scores, 0.5),
+    accuracy: accuracy(p.labels, p.scores, threshold),
+    balancedAccuracy: balancedAccuracy(p.labels, p.scores, threshold),
+    threshold,
     eer: defined(() => eer(p.labels, p.scores).eer),
     ap: defined(() => averagePrecision(p.labels, p.scores)),
     videoAuc: defined(() => rocAuc(video.labels, video.scores)),
-    videoAccuracy: accuracy(video.labels, video.scores, 0.5),
+    videoAccuracy: accuracy(video.labels, video.scores, threshold),
   };
 }
 
@@ -99,13 +105,33 @@ function mean(values: (number | undefined)[]): number | undefined {
     : undefined;
 }
 
-/** Per-quality metrics, their average, and the pooled accuracy/AUC over all qualities. */
-export function evaluatePredictions(predictions: Record<string, QualityPredictions>): Evaluation {
+/** Options of {@link evaluatePredictions}. */
+export interface EvaluateOptions {
+  /**
+   * Decision threshold of the accuracies, one for all qualities or one per quality (e.g. chosen on
+   * validation with `balancedThreshold` of `@qad/metrics`). Default 0.5.
+   */
+  threshold?: number | Readonly<Record<string, number>>;
+}
+
+/** Per-quality metrics, their average, and the pooled accuracy/AUC over all qualities (accuracy at 0.5). */
+export function evaluatePredictions(
+  predictions: Record<string, QualityPredictions>,
+  options: EvaluateOptions = {},
+): Evaluation {
   const qualities = Object.keys(predictions);
   if (qualities.length === 0) throw new Error('evaluatePredictions: no qualities to evaluate.');
+  const thresholdOf = (q: string): number => {
+    const t = options.threshold;
+    const v = typeof t === 'number' || t === undefined ? (t ?? 0.5) : t[q];
+    if (v === undefined || Number.isNaN(v)) {
+      throw new Error(`evaluatePredictions: no decision threshold for quality '${q}'.`);
+    }
+    return v;
+  };
   const perQuality: Record<string, QualityMetrics> = {};
-  for (const q of qualities) perQuality[q] = qualityMetrics(predictions[q]!);
-  const col = (key: keyof Omit<QualityMetrics, 'frames' | 'videos'>) =>
+  for (const q of qualities) perQuality[q] = qualityMetrics(predictions[q]!, thresholdOf(q));
+  const col = (key: keyof Omit<QualityMetrics, 'frames' | 'videos' | 'threshold'>) =>
     mean(qualities.map((q) => perQuality[q]![key]));
   const allLabels = qualities.flatMap((q) => predictions[q]!.labels);
   const allScores = qualities.flatMap((q) => Array.from(predictions[q]!.scores));
@@ -114,6 +140,7 @@ export function evaluatePredictions(predictions: Record<string, QualityPredictio
     average: {
       auc: col('auc'),
       accuracy: col('accuracy') ?? Number.NaN,
+      balancedAccuracy: col('balancedAccuracy') ?? Number.NaN,
       eer: col('eer'),
       ap: col('ap'),
       videoAuc: col('videoAuc'),

@@ -9,6 +9,7 @@ export {
 } from './deprecated';
 export { NonFiniteLossError } from './errors';
 export {
+  type EvaluateOptions,
   type Evaluation,
   evaluate,
   evaluatePredictions,

@@ -43,7 +43,9 @@ const AUTHORS_EFFICIENTNET: TrainingHyperParameters = {
 /**
  * Hyper-parameters of a preset for a backbone. The authors published configurations for ResNet-50 (QAD-R) and
  * EfficientNet-B1 (QAD-E); the other ResNets use ResNet-50's and EfficientNet-B0 uses B1's with its own input
- * size (224). The `paper` preset applies the paper's text values (lr 2e-3, α 0.004, biased HSIC) on top.
+ * size (224). The `paper` preset applies the paper's text (section 4.2) on top: Adam at lr 2e-3, mini-batch 64,
+ * {σ 6, α 0.004, γ 0.002} for ResNet-50 and {σ 6, α 0.002, γ 0.006} for EfficientNet-B1, biased HSIC (Eq. 8)
+ * with unit tap weights — the paper weights no layer.
  */
 export function presetFor(backbone: string, preset: PresetName = 'authors'): TrainingHyperParameters {
   const efficientNet = backbone.startsWith('efficientnet');
@@ -51,6 +53,15 @@ export function presetFor(backbone: string, preset: PresetName = 'authors'): Tra
   const inputSize = backbone === 'efficientnet_b0' ? 224 : base.inputSize;
   const authors = { ...base, inputSize };
   if (preset === 'authors') return authors;
-  if (preset === 'paper') return { ...authors, learningRate: 2e-3, alpha: 0.004, hsicPreset: 'paper' };
+  if (preset === 'paper') {
+    return {
+      ...authors,
+      learningRate: 2e-3,
+      batchPerQuality: 64,
+      alpha: efficientNet ? 0.002 : 0.004,
+      gamma: efficientNet ? 0.006 : 0.002,
+      hsicPreset: 'paper',
+    };
+  }
   throw new Error(`Unknown preset '${String(preset)}'; use 'authors' or 'paper'.`);
 }

@@ -69,7 +69,7 @@ function collaborativeTerm(
   if (method.collaborative === 'soft-label')
     return softLabelLoss(logits, numQualities, settings.softLabelTemperature ?? 2);
   const views = splitQualityBlocks(features, numQualities);
-  const tapWeights = settings.tapWeights ?? resolveTapWeights(backbone);
+  const tapWeights = settings.tapWeights ?? resolveTapWeights(backbone, undefined, settings.hsic?.preset);
   if (method.collaborative === 'pairwise') return pairwiseLoss(views, tapWeights);
   if (method.collaborative === 'center') return centerLoss(views, tapWeights);
   return collaborativeLoss(views, { ...settings.hsic, tapWeights, validate: false });

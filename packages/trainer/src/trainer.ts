@@ -67,8 +67,9 @@ export interface TrainOptions {
   /** HSIC options (preset, σ, ε…); tap weights: `tapWeights`. Default: the `authors` preset. */
   hsic?: Omit<CollaborativeLossOptions, 'tapWeights'>;
   /**
-   * Weight per tap of the collaborative loss. Default {@link resolveTapWeights}: QAD's weights for the
-   * backbone's family (`tapWeightsFor` of `@qad/hsic`), 1 for taps it does not weight.
+   * Weight per tap of the collaborative loss. Default {@link resolveTapWeights}: the authors' weights for the
+   * backbone's family (`tapWeightsFor` of `@qad/hsic`), 1 for taps it does not weight; 1 for every tap with
+   * the HSIC `paper` preset.
    */
   tapWeights?: Readonly<Record<string, number>>;
   /** Folder for `last/` and `best/` checkpoints. */
@@ -110,7 +111,7 @@ function positive(name: string, v: number, integer = false): void {
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const method = typeof options.method === 'object' ? options.method : resolveMethod(options.method ?? 'qad');
-  const tapWeights = resolveTapWeights(options.backbone, options.tapWeights);
+  const tapWeights = resolveTapWeights(options.backbone, options.tapWeights, options.hsic?.preset);
   if (method.perQuality) {
     throw new Error("Method 'quality-aware' trains one model per quality: use trainQualityAware, not train.");
   }
