@@ -65,6 +65,8 @@ export const TrainConfigSchema = z
   .object({
     method: methodName.default('qad'),
     preset: z.enum(['authors', 'paper']).default('authors'),
+    /** The collaborative loss's form, overriding the preset's: `authors` (NOCCO), `paper` (biased HSIC), `cka`. */
+    collaborative: z.enum(['authors', 'paper', 'cka']).optional(),
     epochs: z.number().int().positive().optional(),
     batchPerQuality: z.number().int().positive().optional(),
     learningRate: z.number().positive().optional(),
@@ -206,7 +208,7 @@ export function resolveExperiment(config: ExperimentConfig): ResolvedExperiment 
     validationWarmupEpochs: t.validationWarmupEpochs ?? preset.validationWarmupEpochs,
     validationsPerEpoch: t.validationsPerEpoch ?? preset.validationsPerEpoch,
     seed: t.seed ?? preset.seed,
-    hsicPreset: preset.hsicPreset,
+    hsicPreset: t.collaborative ?? preset.hsicPreset,
   };
   return { ...config, hyper };
 }

@@ -148,3 +148,20 @@ describe('splitQualityBlocks', () => {
     expect(Array.from(blocks[2]!.logits!.dataSync())).toEqual([4, 5]);
   });
 });
+
+describe("collaborativeLoss 'cka' preset", () => {
+  it('is −Σ weighted CKA of the Gaussian Grams (σ 6 scaled by d), in [−pairs·Σw, 0]', () => {
+    const ts = taps(modalities);
+    const v = collaborativeLoss(ts, { preset: 'cka', tapWeights: weights }).dataSync()[0]!;
+    const ref = lossRef(modalities, weights, (a, b) => {
+      const k = gaussianGramRef(a, 6, true);
+      const l = gaussianGramRef(b, 6, true);
+      return hsicBiasedRef(k, l) / Math.sqrt(hsicBiasedRef(k, k) * hsicBiasedRef(l, l));
+    });
+    expect(Math.abs(v - ref) / Math.abs(ref)).toBeLessThan(1e-3);
+    expect(() => collaborativeLoss(ts, { preset: 'x' as never })).toThrow(
+      "expected 'authors', 'paper' or 'cka'",
+    );
+    tf.dispose(ts.flatMap((m) => Object.values(m)));
+  });
+});

@@ -1,3 +1,5 @@
+import type { CollaborativePreset } from '@qad/hsic';
+
 /** Training hyper-parameters that presets fill in. */
 export interface TrainingHyperParameters {
   inputSize: number;
@@ -11,7 +13,8 @@ export interface TrainingHyperParameters {
   validationWarmupEpochs: number;
   validationsPerEpoch: number;
   seed: number;
-  hsicPreset: 'authors' | 'paper';
+  /** The collaborative loss's preset (`@qad/hsic`): `authors` (NOCCO), `paper` (biased HSIC) or `cka`. */
+  hsicPreset: CollaborativePreset;
 }
 
 /** Preset names: `authors` = the authors' released configuration (the default), `paper` = the paper's text. */
