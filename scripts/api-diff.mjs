@@ -27,6 +27,11 @@ for (const [pkg, names] of after) {
   }
 }
 const code = (x) => `\`${x}\``;
+// Deprecated aliases whose replacement has another name: the listing cannot know it from the names alone.
+const RENAMED = new Map([
+  ['writeFileAtomic', 'atomicWrite'],
+  ['ADAM_UPDATE_KERNEL', 'QadAdamUpdate'],
+]);
 const lines = [];
 for (const pkg of [...new Set([...before.keys(), ...after.keys()])].sort()) {
   const o = before.get(pkg) ?? new Map();
@@ -45,11 +50,11 @@ for (const pkg of [...new Set([...before.keys(), ...after.keys()])].sort()) {
   }
   const deprecated = [...o.keys()].filter((x) => n.get(x) === true && !o.get(x)).sort();
   if (deprecated.length > 0) {
-    const where = (x) =>
-      (homes.get(x) ?? [])
-        .filter((p) => p !== pkg)
-        .map(code)
-        .join(', ');
+    const where = (x) => {
+      const target = RENAMED.get(x) ?? x;
+      const to = (homes.get(target) ?? []).filter((p) => p !== pkg).map(code).join(', ');
+      return target === x ? to : `${to} as ${code(target)}`;
+    };
     lines.push(
       `- still exported, deprecated for one minor release: ${deprecated.map((x) => `${code(x)} (→ ${where(x)})`).join(', ')}`,
     );
