@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../backend/src';
 import { type BackboneName, createBackbone } from '../src';
 
+// Shapes at every registered size here; the values of the taps and logits are checked against torchvision
+// itself in torchvision_import.test.ts.
 // Full-size forwards: wasm (XNNPACK) runs each in well under a second; the cpu backend takes 5–25 s.
 beforeAll(async () => {
   await selectBackend('wasm');

@@ -16,7 +16,8 @@ import { maxRelError } from './helpers';
 
 // PyTorch import against torchvision itself, not against this package's own export: the fixtures hold
 // torchvision's state-dict names and shapes and its eval-mode logits, for weights that
-// test/fixtures/make_torchvision_fixtures.py sets with a formula recomputed here bit for bit (see there).
+// test/fixtures/make_torchvision_fixtures.py sets with a formula recomputed here bit for bit (see there), and
+// its default tap points' outputs reduced along channels and along space.
 
 interface Fixture {
   model: BackboneName;
@@ -25,6 +26,8 @@ interface Fixture {
   batch: number;
   inputSeed: number;
   logits: number[][];
+  /** Default tap outputs: NHWC shape, per-channel means over batch and space, first image's per-position means over channels. */
+  taps: Array<{ name: string; shape: number[]; channelMean: number[]; positionMean: number[] }>;
   entries: Array<{
     name: string;
     shape: number[];
@@ -72,7 +75,7 @@ afterAll(async () => {
 
 describe('PyTorch weights produced by torchvision load into the same network (wasm backend)', () => {
   for (const model of ['resnet18', 'efficientnet_b0'] as const) {
-    it(`${model}: every state-dict entry maps, batch-norm statistics included, and the logits are torchvision's (≤ ${TOLERANCE})`, async () => {
+    it(`${model}: every state-dict entry maps, batch-norm statistics included, and the tap outputs and logits are torchvision's (≤ ${TOLERANCE})`, async () => {
       const fixture = JSON.parse(
         readFileSync(join(import.meta.dirname, 'fixtures', `torchvision-${model}.json`), 'utf8'),
       ) as Fixture;
@@ -90,12 +93,35 @@ describe('PyTorch weights produced by torchvision load into the same network (wa
       const { batch, inputSize: s } = fixture;
       const nchw = Float32Array.from(lcg(fixture.inputSeed, batch * 3 * s * s), (v) => 2 * v - 1);
       const before = tf.memory().numTensors;
-      const logits = tf.tidy(() => {
+      const { logits, taps } = tf.tidy(() => {
         const x = tf.transpose(tf.tensor4d(nchw, [batch, 3, s, s]), [0, 2, 3, 1]) as tf.Tensor4D;
-        return net.forward(x).logits;
+        const out = net.forward(x);
+        const reduced: Record<string, { shape: number[]; channelMean: tf.Tensor; positionMean: tf.Tensor }> =
+          {};
+        for (const [name, f] of Object.entries(out.features)) {
+          reduced[name] = {
+            shape: f.shape,
+            channelMean: f.mean([0, 1, 2]),
+            positionMean: f.slice([0, 0, 0, 0], [1, -1, -1, -1]).mean(3).reshape([-1]),
+          };
+        }
+        return { logits: out.logits, taps: reduced };
       });
       const got = await logits.data();
-      logits.dispose();
+      expect(Object.keys(taps)).toEqual(fixture.taps.map((t) => t.name));
+      for (const want of fixture.taps) {
+        const tap = taps[want.name]!;
+        expect(tap.shape, want.name).toEqual(want.shape);
+        const channels = await tap.channelMean.data();
+        const positions = await tap.positionMean.data();
+        expect(maxRelError(channels, want.channelMean), `${want.name} channel means`).toBeLessThanOrEqual(
+          TOLERANCE,
+        );
+        expect(maxRelError(positions, want.positionMean), `${want.name} position means`).toBeLessThanOrEqual(
+          TOLERANCE,
+        );
+      }
+      tf.dispose([logits, ...Object.values(taps).flatMap((t) => [t.channelMean, t.positionMean])]);
       expect(tf.memory().numTensors).toBe(before);
       const want = fixture.logits.flat();
       // The weights are far from an identity map: the logits differ between the two images and classes.
