@@ -52,7 +52,10 @@ for (const pkg of [...new Set([...before.keys(), ...after.keys()])].sort()) {
   if (deprecated.length > 0) {
     const where = (x) => {
       const target = RENAMED.get(x) ?? x;
-      const to = (homes.get(target) ?? []).filter((p) => p !== pkg).map(code).join(', ');
+      const to = (homes.get(target) ?? [])
+        .filter((p) => p !== pkg)
+        .map(code)
+        .join(', ');
       return target === x ? to : `${to} as ${code(target)}`;
     };
     lines.push(

@@ -94,7 +94,9 @@ for (const quality of ['raw', 'c40'] as const) {
     for (const [tap, z] of Object.entries(taps)) {
       const flat = z.reshape([z.shape[0]!, -1]);
       const rows = flat.arraySync() as number[][];
-      (features[quality]![tap] ??= []).push(...rows.map((r) => Float32Array.from(r)));
+      const collected = features[quality]![tap] ?? [];
+      collected.push(...rows.map((r) => Float32Array.from(r)));
+      features[quality]![tap] = collected;
       flat.dispose();
     }
     tf.dispose([logits, ...Object.values(taps)]);

@@ -39,7 +39,7 @@ export interface Backbone {
   readonly variant: BackboneVariant;
   /** Tap points `forward` returns under `features`, in order (the order of `featureModel`'s outputs). */
   readonly tapNames: readonly string[];
-  /** Name of the classifier layer (`fc` or `classifier.1`), left out by partial weight loads. */
+  /** Name of the classifier layer (`fc`, `classifier.1`, `classifier`, `last_linear`), left out by partial weight loads. */
   readonly headLayer: string;
   /** Static registry description. */
   readonly info: BackboneInfo;
@@ -88,7 +88,7 @@ function resolve(name: BackboneName, info: BackboneInfo, options: BackboneOption
   if (!Number.isInteger(seed) || seed < 0) {
     throw new Error(`Argument 'options.seed' passed to '${fn}' must be a non-negative integer, got ${seed}.`);
   }
-  const variant = options.variant ?? 'torchvision';
+  const variant = options.variant ?? info.variants[0]!;
   if (!info.variants.includes(variant)) {
     throw new Error(
       `Argument 'options.variant' passed to '${fn}' must be one of ${info.variants.join(', ')} for ${name}, ` +
@@ -105,7 +105,7 @@ function resolve(name: BackboneName, info: BackboneInfo, options: BackboneOption
   if (widthMultiplier !== 1 && !name.startsWith('resnet')) {
     throw new Error(
       `Argument 'options.widthMultiplier' passed to '${fn}' is only supported by the ResNets; ${name} has ` +
-        'its own width multiplier (efficientnet_b0 → b1).',
+        (name.startsWith('efficientnet') ? 'its own width multiplier (efficientnet_b0 → b1).' : 'none.'),
     );
   }
   return {

@@ -13,6 +13,7 @@ export {
 } from './create_backbone';
 export { atomicWrite } from './deprecated';
 export { loadDetector, saveDetector } from './detector_io';
+export { DilatedConv2D, type DilatedConv2DArgs } from './dilated_conv';
 export { type FileSystemOptions, fileSystem } from './file_system_io';
 export {
   type KerasLayerWeights,

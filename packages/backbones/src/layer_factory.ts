@@ -19,6 +19,11 @@ export interface ConvSpec {
   useBias?: boolean;
   /** Activation fused into the conv, e.g. `'sigmoid'`. Default none. */
   activation?: 'relu' | 'swish' | 'sigmoid';
+  /**
+   * Symmetric zero padding on every side, for architectures that do not pad `(k − 1) / 2` (Xception's entry
+   * convs pad 0). Default: the style's rule, see {@link LayerStyle.tfSamePadding}.
+   */
+  padding?: number;
 }
 
 /** Framework conventions a {@link LayerFactory} follows. */
@@ -99,14 +104,20 @@ export class LayerFactory {
    */
   conv(x: T, name: string, spec: ConvSpec): T {
     const strides = spec.strides ?? 1;
-    const padding = this.padding(x, spec.kernelSize, strides);
+    const padding = spec.padding ?? this.padding(x, spec.kernelSize, strides);
     const fused = (spec.useBias ?? false) || spec.activation !== undefined;
     if (padding !== 0 && !fused) {
       return new PaddedConv2D({
         ...(spec.depthwise ? { depthwise: true } : { filters: spec.filters }),
         kernelSize: spec.kernelSize,
         strides,
-        padding: this.sides(x, spec.kernelSize, strides),
+        padding:
+          spec.padding === undefined
+            ? this.sides(x, spec.kernelSize, strides)
+            : [
+                [spec.padding, spec.padding],
+                [spec.padding, spec.padding],
+              ],
         name,
         kernelInitializer: this.kernelInit(),
       }).apply(x) as T;
@@ -132,12 +143,18 @@ export class LayerFactory {
    * step does not compute the (unused) gradient of the image. Same padding rule and naming as
    * {@link LayerFactory.conv}.
    */
-  stem(x: T, name: string, filters: number, kernelSize: number, strides: number): T {
+  stem(x: T, name: string, filters: number, kernelSize: number, strides: number, padding?: number): T {
     return new PaddedConv2D({
       filters,
       kernelSize,
       strides,
-      padding: this.sides(x, kernelSize, strides),
+      padding:
+        padding === undefined
+          ? this.sides(x, kernelSize, strides)
+          : [
+              [padding, padding],
+              [padding, padding],
+            ],
       name,
       kernelInitializer: this.kernelInit(),
     }).apply(x) as T;

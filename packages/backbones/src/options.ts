@@ -1,7 +1,18 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 
-/** Names accepted by {@link createBackbone}, following timm / torchvision spelling. */
-export type BackboneName = 'resnet18' | 'resnet34' | 'resnet50' | 'efficientnet_b0' | 'efficientnet_b1';
+/**
+ * Names accepted by {@link createBackbone}, following timm / torchvision spelling: QAD's backbones, and the
+ * detectors the paper compares with (`meso4`, `mesoinception4`: MesoNet; `xception`: FaceForensics++'s).
+ */
+export type BackboneName =
+  | 'resnet18'
+  | 'resnet34'
+  | 'resnet50'
+  | 'efficientnet_b0'
+  | 'efficientnet_b1'
+  | 'meso4'
+  | 'mesoinception4'
+  | 'xception';
 
 /**
  * Topology flavour of a backbone. `'torchvision'` is the PyTorch layout (ResNet v1.5, symmetric padding,
@@ -28,8 +39,9 @@ export interface BackboneOptions {
    */
   taps?: readonly string[] | Readonly<Record<string, number>>;
   /**
-   * Dropout rate before the classifier. Default `0` for ResNet (torchvision has none) and `0.2` for
-   * EfficientNet-B0/B1 (torchvision's value).
+   * Dropout rate before the classifier. Default `0` for ResNet (torchvision has none) and Xception
+   * (FaceForensics++'s default), `0.2` for EfficientNet-B0/B1 (torchvision's value), `0.5` for MesoNet (both
+   * of its dropout layers, the authors' value).
    */
   dropout?: number;
   /**
@@ -40,8 +52,10 @@ export interface BackboneOptions {
   /** Seed of the weight initialisers, for reproducible random weights. Default `0`. */
   seed?: number;
   /**
-   * Topology flavour, see {@link BackboneVariant}. Default `'torchvision'`. `'keras'` exists for the
-   * architectures keras.applications has: `resnet50`, `efficientnet_b0`, `efficientnet_b1`.
+   * Topology flavour, see {@link BackboneVariant}. Default: the architecture's first
+   * {@link BackboneInfo.variants} entry — `'torchvision'`, except for the MesoNets, which exist only as the
+   * authors' Keras networks (`'keras'`). `'keras'` also exists for the architectures keras.applications has:
+   * `resnet50`, `efficientnet_b0`, `efficientnet_b1`.
    */
   variant?: BackboneVariant;
   /**
@@ -68,7 +82,10 @@ export interface BackboneInfo {
   dropout: number;
   /** Default stochastic-depth rate (0 where the architecture has none). */
   dropConnectRate: number;
-  /** Topology flavours this architecture can be built in (`'keras'` only where keras.applications has it). */
+  /**
+   * Topology flavours this architecture can be built in, the default first (`'keras'` only where
+   * keras.applications or the authors' Keras code has it).
+   */
   variants: BackboneVariant[];
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { DilatedConv2D } from './dilated_conv';
 import { PaddedConv2D } from './padded_conv';
 import { PaddedMaxPooling2D } from './padded_max_pool';
 import { StemConv2D } from './stem_conv';
@@ -17,6 +18,7 @@ export function registerBackboneLayers(): void {
   tf.serialization.registerClass(StochasticDepth);
   tf.serialization.registerClass(PaddedConv2D);
   tf.serialization.registerClass(PaddedMaxPooling2D);
+  tf.serialization.registerClass(DilatedConv2D);
   // Models saved before PaddedConv2D replaced it in the stem.
   tf.serialization.registerClass(StemConv2D);
   tf.serialization.registerClass(Swish);

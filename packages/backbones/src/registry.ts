@@ -1,6 +1,8 @@
 import { buildEfficientNet, EFFICIENTNET_TAP_POINTS } from './efficientnet';
+import { buildMesoNet, MESONET_TAP_POINTS } from './mesonet';
 import type { BackboneInfo, BackboneName, BackboneVariant, BuiltGraph, ResolvedOptions } from './options';
 import { buildResNet, RESNET_TAP_POINTS } from './resnet';
+import { buildXception, XCEPTION_TAP_POINTS } from './xception';
 
 /** QAD's ResNet taps: the stage outputs layer1–3 (the authors'; layer4 and the logits are not tapped). */
 const RESNET_TAPS = ['layer1', 'layer2', 'layer3'];
@@ -58,13 +60,52 @@ function efficientnet(name: BackboneName, inputSize: number, depthMult: number, 
   };
 }
 
-/** Every registered architecture. Parameter counts are torchvision's, minus the 1000-class head. */
+function mesonet(name: BackboneName, inception: boolean, params: number): Entry {
+  return {
+    info: {
+      name,
+      inputSize: 256,
+      params,
+      // The three pooled blocks before the last, at strides 2, 4 and 8 (the last is 8×8×16 at 256 px).
+      defaultTaps: ['block1', 'block2', 'block3'],
+      tapPoints: MESONET_TAP_POINTS,
+      dropout: 0.5,
+      dropConnectRate: 0,
+      variants: ['keras'],
+    },
+    head: 'classifier',
+    build: (o) => buildMesoNet(inception, o, name),
+  };
+}
+
+/**
+ * Every registered architecture. Parameter counts are trainable parameters without the classifier head:
+ * torchvision's minus the 1000-class head for ResNet and EfficientNet; the MesoNet paper's 27,977 and 28,615
+ * minus their 17-parameter sigmoid unit; Xception's 22,855,952 minus its 1000-class head.
+ */
 export const REGISTRY: Readonly<Record<BackboneName, Entry>> = {
   resnet18: resnet('resnet18', [2, 2, 2, 2], false, 11_176_512),
   resnet34: resnet('resnet34', [3, 4, 6, 3], false, 21_284_672),
   resnet50: resnet('resnet50', [3, 4, 6, 3], true, 23_508_032),
   efficientnet_b0: efficientnet('efficientnet_b0', 224, 1.0, 4_007_548),
   efficientnet_b1: efficientnet('efficientnet_b1', 240, 1.1, 6_513_184),
+  meso4: mesonet('meso4', false, 27_960),
+  mesoinception4: mesonet('mesoinception4', true, 28_598),
+  xception: {
+    info: {
+      name: 'xception',
+      inputSize: 299,
+      params: 20_806_952,
+      // Strides 4, 8 and 16 (128, 256 and 728 channels at 299 px), as the ResNet and EfficientNet taps.
+      defaultTaps: ['block1', 'block2', 'block3'],
+      tapPoints: XCEPTION_TAP_POINTS,
+      dropout: 0,
+      dropConnectRate: 0,
+      variants: ['torchvision'],
+    },
+    head: 'last_linear',
+    build: (o) => buildXception(o, 'xception'),
+  },
 };
 
 /**

@@ -36,6 +36,22 @@ const EXPECTED: Record<BackboneName, [string, number[]][]> = {
     ['features.3', [1, 30, 30, 40]],
     ['features.5', [1, 15, 15, 112]],
   ],
+  meso4: [
+    ['block1', [1, 128, 128, 8]],
+    ['block2', [1, 64, 64, 8]],
+    ['block3', [1, 32, 32, 16]],
+  ],
+  mesoinception4: [
+    ['block1', [1, 128, 128, 11]],
+    ['block2', [1, 64, 64, 12]],
+    ['block3', [1, 32, 32, 16]],
+  ],
+  // 299 → 149 → 147 (unpadded entry convs) → 74 → 37 → 19.
+  xception: [
+    ['block1', [1, 74, 74, 128]],
+    ['block2', [1, 37, 37, 256]],
+    ['block3', [1, 19, 19, 728]],
+  ],
 };
 
 describe('forward at the default input size (wasm backend)', () => {

@@ -2,8 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { type BackboneName, createBackbone, listBackbones } from '../src';
 
+/** The torchvision architectures (the comparison detectors have their own test, comparison_detectors.test.ts). */
+type TorchvisionName = Exclude<BackboneName, 'meso4' | 'mesoinception4' | 'xception'>;
+
 // Published torchvision counts minus the 1000-class head, in millions, to the precision the brief reports.
-const PARAMS_M: Record<BackboneName, number> = {
+const PARAMS_M: Record<TorchvisionName, number> = {
   resnet18: 11.18,
   resnet34: 21.28,
   resnet50: 23.51,
@@ -11,6 +14,9 @@ const PARAMS_M: Record<BackboneName, number> = {
   efficientnet_b1: 6.51,
 };
 const INPUT: Record<BackboneName, number> = {
+  meso4: 256,
+  mesoinception4: 256,
+  xception: 299,
   resnet18: 224,
   resnet34: 224,
   resnet50: 224,
@@ -18,7 +24,7 @@ const INPUT: Record<BackboneName, number> = {
   efficientnet_b1: 240,
 };
 // torchvision's documented GFLOPS (multiply-adds) with the 1000-class head, minus that head's 2.05M / 1.28M.
-const GMACS: Record<BackboneName, number> = {
+const GMACS: Record<TorchvisionName, number> = {
   resnet18: 1.81,
   resnet34: 3.66,
   resnet50: 4.09,
@@ -27,9 +33,14 @@ const GMACS: Record<BackboneName, number> = {
 };
 
 describe('registry', () => {
-  it('lists the five architectures with their default sizes and taps', () => {
+  it('lists the eight architectures with their default sizes and taps', () => {
     const list = listBackbones();
-    expect(list.map((b) => b.name)).toEqual(Object.keys(PARAMS_M));
+    expect(list.map((b) => b.name)).toEqual([
+      ...Object.keys(PARAMS_M),
+      'meso4',
+      'mesoinception4',
+      'xception',
+    ]);
     for (const b of list) {
       expect(b.inputSize).toBe(INPUT[b.name]);
       expect(b.defaultTaps).toHaveLength(3);
@@ -38,7 +49,7 @@ describe('registry', () => {
     expect(list[3]!.defaultTaps).toEqual(['features.2', 'features.3', 'features.5']);
   });
 
-  for (const name of Object.keys(PARAMS_M) as BackboneName[]) {
+  for (const name of Object.keys(PARAMS_M) as TorchvisionName[]) {
     it(`${name}: parameters without head ${PARAMS_M[name]}M, MACs, default taps`, () => {
       const net = createBackbone(name);
       const s = net.summary();
@@ -88,7 +99,17 @@ describe('registry', () => {
       ['resnet50', ['torchvision', 'keras']],
       ['efficientnet_b0', ['torchvision', 'keras']],
       ['efficientnet_b1', ['torchvision', 'keras']],
+      // The MesoNets exist only as the authors' Keras networks: that is also their default.
+      ['meso4', ['keras']],
+      ['mesoinception4', ['keras']],
+      ['xception', ['torchvision']],
     ]);
+    const meso = createBackbone('meso4', { inputSize: 32 });
+    expect(meso.variant).toBe('keras');
+    meso.dispose();
+    expect(() => createBackbone('meso4', { variant: 'torchvision' })).toThrow(
+      /must be one of keras for meso4/,
+    );
     const config = (net: ReturnType<typeof createBackbone>, layer: string) =>
       net.model.getLayer(layer).getConfig();
     const v1 = createBackbone('resnet50', { inputSize: 64, variant: 'keras' });

@@ -78,6 +78,18 @@ function stepReporter() {
   };
 }
 
+/** What `qad train --smoke` overrides: the smallest run that still goes through every stage. */
+const SMOKE = {
+  inputSize: 32,
+  train: {
+    epochs: 1,
+    batchPerQuality: 2,
+    awpWarmupEpochs: 0,
+    validationWarmupEpochs: 0,
+    validationsPerEpoch: 1,
+  },
+} as const;
+
 export function buildProgram(): Command {
   const program = new Command('qad')
     .description('QAD — quality-agnostic deepfake detection (HSIC + AWP) for TensorFlow.js')
@@ -92,6 +104,10 @@ export function buildProgram(): Command {
     .option('--resume', 'continue from the last checkpoint of an interrupted run')
     .option('--output <dir>', 'override the configuration’s output folder')
     .option('--epochs <n>', 'override the number of epochs', int('--epochs'))
+    .option(
+      '--smoke',
+      'check that the configuration runs end to end: one epoch at 32 px, 2 images per quality block, no warm-ups (on the data set the configuration names)',
+    )
     .addOption(backendOption())
     .action(
       async (opts: {
@@ -99,6 +115,7 @@ export function buildProgram(): Command {
         resume?: boolean;
         output?: string;
         epochs?: number;
+        smoke?: boolean;
         backend?: BackendRequest;
       }) => {
         const config = loadConfig(opts.config);
@@ -106,7 +123,12 @@ export function buildProgram(): Command {
           ...config,
           output: opts.output ?? config.output,
           backend: opts.backend ?? config.backend,
-          train: { ...config.train, epochs: opts.epochs ?? config.train.epochs },
+          model: opts.smoke ? { ...config.model, inputSize: SMOKE.inputSize } : config.model,
+          train: {
+            ...config.train,
+            ...(opts.smoke ? SMOKE.train : {}),
+            epochs: opts.epochs ?? (opts.smoke ? SMOKE.train.epochs : config.train.epochs),
+          },
         });
         const reporter = stepReporter();
         try {

@@ -5,7 +5,16 @@ import { type PresetName, presetFor, resolveMethod, type TrainingHyperParameters
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-const BACKBONES = ['resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'efficientnet_b1'] as const;
+const BACKBONES = [
+  'resnet18',
+  'resnet34',
+  'resnet50',
+  'efficientnet_b0',
+  'efficientnet_b1',
+  'meso4',
+  'mesoinception4',
+  'xception',
+] as const;
 
 const methodName = z.string().refine(
   (m) => {

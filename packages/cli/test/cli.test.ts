@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackbone, saveDetector } from '@qad/backbones';
@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../src/cli';
 import { faceTensor } from '../src/detect';
+import { useTinyBenchmark } from './tiny_benchmark';
 
 const dir = mkdtempSync(join(tmpdir(), 'qad-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,4 +114,45 @@ describe('qad CLI', () => {
       qad('detect', join(dir, 'nope.jpg'), '-d', join(dir, 'detector'), '--no-faces', '--backend', 'cpu'),
     ).rejects.toThrow(/detect: '.*nope\.jpg' does not exist\./);
   });
+});
+
+describe('qad train --smoke on the comparison detectors (tiny generated benchmark)', () => {
+  const tiny = useTinyBenchmark('qad-cli-smoke-', 4);
+  for (const [backbone, method] of [
+    ['meso4', 'ce'],
+    ['meso4', 'qad'],
+    ['mesoinception4', 'ce'],
+    ['xception', 'ce'],
+  ] as const) {
+    it(`${backbone} with ${method}: trains one epoch at 32 px, tests per quality, writes the detector`, async () => {
+      const output = join(tiny.dir, `smoke-${backbone}-${method}`);
+      const config = join(tiny.dir, `${backbone}-${method}.json`);
+      writeFileSync(
+        config,
+        JSON.stringify({
+          name: `smoke-${backbone}`,
+          data: tiny.data({ preResize: null }),
+          model: { backbone },
+          train: { method, seed: 3 },
+          eval: { qualities: ['raw', 'c40'], batchSize: 16 },
+          output,
+          backend: 'wasm',
+        }),
+      );
+      const { stdout } = await qad('train', '-c', config, '--smoke');
+      expect(stdout).toMatch(/AUC/);
+      const results = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8'));
+      expect(results.method).toBe(method);
+      expect(results.config.model.backbone).toBe(backbone);
+      expect(results.config.hyper).toMatchObject({ inputSize: 32, epochs: 1, batchPerQuality: 2 });
+      // The comparison detector's own recipe for what --smoke leaves alone (MesoNet: lr 1e-3; Xception: 2e-4).
+      expect(results.config.hyper.learningRate).toBe(backbone === 'xception' ? 2e-4 : 1e-3);
+      expect(existsSync(join(output, 'detector', 'model.json'))).toBe(true);
+      for (const quality of ['raw', 'c40']) {
+        const auc = results.evaluation.perQuality[quality].auc;
+        expect(auc).toBeGreaterThanOrEqual(0);
+        expect(auc).toBeLessThanOrEqual(1);
+      }
+    });
+  }
 });
