@@ -1,12 +1,24 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { PaperTable } from './paper_rows';
 import { runTables } from './run_tables';
+
+const ALL_TABLES: PaperTable[] = ['T1', 'T2', 'T3', 'T4', 'T5', 'F3', 'F4'];
+
+/** `1`…`5` → `T1`…; `f3`, `F4`, `T2` as written. */
+function tableName(text: string): PaperTable {
+  const name = (/^\d$/.test(text) ? `T${text}` : text.toUpperCase()) as PaperTable;
+  if (!ALL_TABLES.includes(name)) {
+    throw new Error(`--table: unknown table '${text}'; use ${ALL_TABLES.join(', ')} (or 1–5).`);
+  }
+  return name;
+}
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    table: { type: 'string', default: '1,3,4,5' },
+    table: { type: 'string', default: ALL_TABLES.join(',') },
     smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
     'smoke-dir': { type: 'string', default: join(tmpdir(), 'qad-paper-tables-smoke') },
@@ -15,11 +27,11 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'Usage: pnpm --filter @qad/example-paper-tables start -- [--table 1,3,4,5] [--only id,id] [--smoke]',
+    'Usage: pnpm --filter @qad/example-paper-tables start -- [--table T1,T2,T3,T4,T5,F3,F4] [--only id,id] [--smoke]',
   );
   process.exit(0);
 }
-const tables = values.table!.split(',').map(Number);
+const tables = values.table!.split(',').map(tableName);
 const result = await runTables({
   tables,
   smoke: values.smoke!,
@@ -28,4 +40,4 @@ const result = await runTables({
   configsDir: join(import.meta.dirname, '..', 'configs'),
   log: (line) => console.log(line),
 });
-for (const t of Object.keys(result.markdown).sort()) console.log(`\n${result.markdown[Number(t)]}`);
+for (const t of tables) console.log(`\n${result.markdown[t]}`);
