@@ -6,7 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { type BackboneName, createBackbone, listBackbones } from '../../packages/backbones/src';
+import {
+  type BackboneName,
+  createBackbone,
+  listBackbones,
+  optimizeForTraining,
+} from '../../packages/backbones/src';
 import {
   assertFitsWasmHeap,
   type BackendRequest,
@@ -31,6 +36,7 @@ const { values: args } = parseArgs({
     isa: { type: 'string' },
     'torch-threads': { type: 'string', default: '1,2' },
     stock: { type: 'boolean', default: false },
+    optimize: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
@@ -184,8 +190,19 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
   ? []
   : specs) {
   if (args.stock) {
-    // A stock tfjs-layers model trained the Keras way (model.trainOnBatch, tf.train.adam).
-    const model = stockResNet(modelName, size);
+    // A stock tfjs-layers model trained the Keras way (model.trainOnBatch, tf.train.adam); with --optimize,
+    // first rewritten by @qad/backbones' optimizeForTraining (lean batch norm, pads folded into convs).
+    const stock = stockResNet(modelName, size);
+    let model = stock;
+    if (args.optimize) {
+      const optimized = await optimizeForTraining(stock);
+      model = optimized.model;
+      model.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
+      stock.dispose();
+      console.log(
+        `${name}: optimizeForTraining swapped ${optimized.report.batchNorms.length} batch norms, folded ${optimized.report.foldedPaddings.length} pads`,
+      );
+    }
     const batch = requestedBatch;
     const { x, y } = randomBatch(batch, size);
     const { train, infer: inferRate } = await measure(
@@ -197,7 +214,7 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     rows.push({ model: name, size, batch, train, infer: inferRate });
     if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
     console.log(
-      `${name} (stock tfjs-layers, trainOnBatch): train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s`,
+      `${name} (stock tfjs-layers${args.optimize ? ', optimizeForTraining' : ''}, trainOnBatch): train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s`,
     );
     tf.dispose([x, y]);
     model.dispose();
