@@ -60,7 +60,9 @@ function mbConv(x: Layer, expand: number, kernel: number, stride: number, out: n
   const cin = x.shape[3] as number;
   let h = x;
   if (expand !== 1) {
-    h = tf.layers.conv2d({ filters: cin * expand, kernelSize: 1, padding: 'same', useBias: false }).apply(h) as Layer;
+    h = tf.layers
+      .conv2d({ filters: cin * expand, kernelSize: 1, padding: 'same', useBias: false })
+      .apply(h) as Layer;
     h = bnAct(h, 'swish');
   }
   h =
@@ -68,7 +70,9 @@ function mbConv(x: Layer, expand: number, kernel: number, stride: number, out: n
       ? (tf.layers
           .depthwiseConv2d({ kernelSize: kernel, strides: 2, padding: 'valid', useBias: false })
           .apply(kerasPad(h, kernel)) as Layer)
-      : (tf.layers.depthwiseConv2d({ kernelSize: kernel, padding: 'same', useBias: false }).apply(h) as Layer);
+      : (tf.layers
+          .depthwiseConv2d({ kernelSize: kernel, padding: 'same', useBias: false })
+          .apply(h) as Layer);
   h = bnAct(h, 'swish');
   const channels = h.shape[3] as number;
   let se = tf.layers.globalAveragePooling2d({}).apply(h) as Layer;

@@ -19,6 +19,7 @@ import {
   selectBackend,
 } from '../../packages/backend/src';
 import { Adam } from '../../packages/trainer/src/adam';
+import { AdamOptimizer } from '../../packages/trainer/src/adam_optimizer';
 import { trainableVariables } from '../../packages/trainer/src/trainable';
 import { STOCK_MODELS, stockResNet } from './stock_models';
 
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     'torch-threads': { type: 'string', default: '1,2' },
     stock: { type: 'boolean', default: false },
     optimize: { type: 'boolean', default: false },
+    'fused-adam': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
@@ -192,12 +194,17 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
   if (args.stock) {
     // A stock tfjs-layers model trained the Keras way (model.trainOnBatch, tf.train.adam); with --optimize,
     // first rewritten by @qad/backbones' optimizeForTraining (lean batch norm, pads folded into convs).
+    // With --fused-adam, @qad/trainer's AdamOptimizer (a tf.Optimizer over the fused kernel) replaces tf.train.adam.
     const stock = stockResNet(modelName, size);
     let model = stock;
+    const optimizer = () =>
+      args['fused-adam'] ? new AdamOptimizer({ learningRate: 1e-4 }) : tf.train.adam(1e-4);
+    if (!args.optimize && args['fused-adam'])
+      model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
     if (args.optimize) {
       const optimized = await optimizeForTraining(stock);
       model = optimized.model;
-      model.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
+      model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
       stock.dispose();
       console.log(
         `${name}: optimizeForTraining swapped ${optimized.report.batchNorms.length} batch norms, folded ${optimized.report.foldedPaddings.length} pads`,
@@ -214,7 +221,7 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     rows.push({ model: name, size, batch, train, infer: inferRate });
     if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
     console.log(
-      `${name} (stock tfjs-layers${args.optimize ? ', optimizeForTraining' : ''}, trainOnBatch): train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s`,
+      `${name} (stock tfjs-layers${args.optimize ? ', optimizeForTraining' : ''}${args['fused-adam'] ? ', AdamOptimizer' : ''}, trainOnBatch): train ${train.toFixed(2)} img/s, inference ${inferRate.toFixed(1)} img/s`,
     );
     tf.dispose([x, y]);
     model.dispose();
