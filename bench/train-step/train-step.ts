@@ -10,6 +10,7 @@ import {
   type BackboneName,
   createBackbone,
   listBackbones,
+  optimizeForInference,
   optimizeForTraining,
 } from '../../packages/backbones/src';
 import {
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     stock: { type: 'boolean', default: false },
     optimize: { type: 'boolean', default: false },
     'fused-adam': { type: 'boolean', default: false },
+    'fold-bn': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
@@ -257,9 +259,13 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     optimizer.apply(variables, grads, 1e-4, 0.9);
     tf.dispose([value, ...Object.values(grads)]);
   };
+  // --fold-bn: inference runs @qad/backbones' optimizeForInference copy (batch norm folded into the convs,
+  // conv + bias + ReLU as one FusedConv2D); training still runs the model itself.
+  const inferenceModel = args['fold-bn'] ? (await optimizeForInference(model)).model : model;
   const { train, infer: inferRate } = await measure(name, batch, trainStep, () =>
-    tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync()),
+    tf.tidy(() => (inferenceModel.predict(x) as tf.Tensor).dataSync()),
   );
+  if (inferenceModel !== model) inferenceModel.dispose();
   rows.push({ model: name, size, batch, train, infer: inferRate });
   if (args.child) console.log(`ROW ${JSON.stringify(rows.at(-1))}`);
   console.log(

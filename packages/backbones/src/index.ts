@@ -30,6 +30,7 @@ export {
 export type { LayerNaming, TorchNaming } from './layer_names';
 export { loadSafetensorsWeights, loadTfjsWeights, type SafetensorsLoadOptions } from './load_weights';
 export { type ModelLocation, resolveLocation } from './model_location';
+export { type InferenceReport, optimizeForInference } from './optimize_for_inference';
 export { type OptimizeReport, optimizeForTraining } from './optimize_for_training';
 export type { BackboneInfo, BackboneName, BackboneOptions, BackboneVariant } from './options';
 export { type ConvPadding, PaddedConv2D, type PaddedConv2DArgs } from './padded_conv';

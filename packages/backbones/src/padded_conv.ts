@@ -22,12 +22,20 @@ export interface PaddedConv2DArgs {
   depthwise?: boolean;
   /** Kernel initialiser. Default tfjs's glorot-uniform (a loaded model overwrites it anyway). */
   kernelInitializer?: Initializer;
+  /**
+   * Add a per-channel bias (weight `bias`). Default `false`: the convs of a backbone are followed by batch
+   * norm; `optimizeForInference` folds that batch norm into the kernel and this bias.
+   */
+  useBias?: boolean;
+  /** `'relu'` applies ReLU to the output (fused into the convolution where the backend can). Default `'linear'`. */
+  activation?: 'linear' | 'relu';
   /** Layer name. */
   name?: string;
 }
 
 /**
- * A bias-free, activation-free conv2d (or depthwise conv2d) with explicit zero padding, calling the plain
+ * A conv2d (or depthwise conv2d) with explicit zero padding — bias- and activation-free unless `useBias` /
+ * `activation` say otherwise — calling the plain
  * `tf.conv2d` / `tf.depthwiseConv2d` ops with `[[0, 0], [top, bottom], [left, right], [0, 0]]` padding.
  *
  * Why not `ZeroPadding2D` + a `'valid'` `tf.layers.conv2d`, which computes the same thing: the padding layer
@@ -45,8 +53,11 @@ export class PaddedConv2D extends tfl.layers.Layer {
   readonly strides: number;
   readonly padding: ConvPadding;
   readonly depthwise: boolean;
+  readonly useBias: boolean;
+  readonly activation: 'linear' | 'relu';
   private readonly initializer: Initializer | undefined;
   private kernel: tfl.LayerVariable | null = null;
+  private bias: tfl.LayerVariable | null = null;
 
   constructor(args: PaddedConv2DArgs) {
     super(args.name === undefined ? {} : { name: args.name });
@@ -66,6 +77,11 @@ export class PaddedConv2D extends tfl.layers.Layer {
       [p[1][0], p[1][1]],
     ];
     this.initializer = args.kernelInitializer;
+    this.useBias = args.useBias ?? false;
+    this.activation = args.activation ?? 'linear';
+    if (this.activation !== 'linear' && this.activation !== 'relu') {
+      throw new Error(`PaddedConv2D: activation must be 'linear' or 'relu', got ${String(args.activation)}`);
+    }
   }
 
   /** @internal tfjs-layers creates the kernel here on first use. */
@@ -79,6 +95,14 @@ export class PaddedConv2D extends tfl.layers.Layer {
       'float32',
       this.initializer ?? tfl.initializers.glorotUniform({}),
     );
+    if (this.useBias) {
+      this.bias = this.addWeight(
+        'bias',
+        [this.depthwise ? channels : this.filters!],
+        'float32',
+        tfl.initializers.zeros(),
+      );
+    }
     this.built = true;
   }
 
@@ -95,9 +119,28 @@ export class PaddedConv2D extends tfl.layers.Layer {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
     const kernel = this.kernel!.read() as tf.Tensor4D;
     const pad: tf.backend_util.ExplicitPadding = [[0, 0], this.padding[0], this.padding[1], [0, 0]];
-    return this.depthwise
-      ? tf.depthwiseConv2d(x, kernel, this.strides, pad)
-      : tf.conv2d(x, kernel, this.strides, pad);
+    if (!this.useBias && this.activation === 'linear') {
+      return this.depthwise
+        ? tf.depthwiseConv2d(x, kernel, this.strides, pad)
+        : tf.conv2d(x, kernel, this.strides, pad);
+    }
+    const bias = this.bias?.read();
+    if (!this.depthwise) {
+      // One FusedConv2D: bias and ReLU become the convolution's post-ops on backends that have them.
+      return tf.fused.conv2d({
+        x,
+        filter: kernel,
+        strides: this.strides,
+        pad,
+        bias,
+        activation: this.activation,
+      });
+    }
+    return tf.tidy(() => {
+      const y = tf.depthwiseConv2d(x, kernel, this.strides, pad);
+      const biased = bias === undefined ? y : tf.add(y, bias);
+      return this.activation === 'relu' ? tf.relu(biased) : biased;
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -108,6 +151,8 @@ export class PaddedConv2D extends tfl.layers.Layer {
       strides: this.strides,
       padding: this.padding,
       depthwise: this.depthwise,
+      ...(this.useBias ? { useBias: true } : {}),
+      ...(this.activation === 'relu' ? { activation: 'relu' } : {}),
     };
   }
 }
