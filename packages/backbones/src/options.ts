@@ -10,6 +10,7 @@ export type BackboneName =
   | 'resnet50'
   | 'efficientnet_b0'
   | 'efficientnet_b1'
+  | 'efficientnet_b4'
   | 'meso4'
   | 'mesoinception4'
   | 'xception';

@@ -43,7 +43,14 @@ function resnet(
   };
 }
 
-function efficientnet(name: BackboneName, inputSize: number, depthMult: number, params: number): Entry {
+function efficientnet(
+  name: BackboneName,
+  inputSize: number,
+  widthMult: number,
+  depthMult: number,
+  dropout: number,
+  params: number,
+): Entry {
   return {
     info: {
       name,
@@ -51,12 +58,13 @@ function efficientnet(name: BackboneName, inputSize: number, depthMult: number, 
       params,
       defaultTaps: EFFICIENTNET_TAPS,
       tapPoints: EFFICIENTNET_TAP_POINTS,
-      dropout: 0.2,
+      dropout,
       dropConnectRate: 0.2,
-      variants: ['torchvision', 'keras'],
+      // keras.applications' B4 layout is not mapped here (only B0/B1 are tested against Keras).
+      variants: widthMult === 1 ? ['torchvision', 'keras'] : ['torchvision'],
     },
     head: 'classifier.1',
-    build: (o) => buildEfficientNet({ widthMult: 1, depthMult }, o, name),
+    build: (o) => buildEfficientNet({ widthMult, depthMult }, o, name),
   };
 }
 
@@ -87,8 +95,10 @@ export const REGISTRY: Readonly<Record<BackboneName, Entry>> = {
   resnet18: resnet('resnet18', [2, 2, 2, 2], false, 11_176_512),
   resnet34: resnet('resnet34', [3, 4, 6, 3], false, 21_284_672),
   resnet50: resnet('resnet50', [3, 4, 6, 3], true, 23_508_032),
-  efficientnet_b0: efficientnet('efficientnet_b0', 224, 1.0, 4_007_548),
-  efficientnet_b1: efficientnet('efficientnet_b1', 240, 1.1, 6_513_184),
+  efficientnet_b0: efficientnet('efficientnet_b0', 224, 1.0, 1.0, 0.2, 4_007_548),
+  efficientnet_b1: efficientnet('efficientnet_b1', 240, 1.0, 1.1, 0.2, 6_513_184),
+  // SBI's and MAT's backbone: width 1.4, depth 1.8, 380 px, dropout 0.4 (torchvision's B4).
+  efficientnet_b4: efficientnet('efficientnet_b4', 380, 1.4, 1.8, 0.4, 17_548_616),
   meso4: mesonet('meso4', false, 27_960),
   mesoinception4: mesonet('mesoinception4', true, 28_598),
   xception: {

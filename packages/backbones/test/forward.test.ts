@@ -36,6 +36,11 @@ const EXPECTED: Record<BackboneName, [string, number[]][]> = {
     ['features.3', [1, 30, 30, 40]],
     ['features.5', [1, 15, 15, 112]],
   ],
+  efficientnet_b4: [
+    ['features.2', [1, 95, 95, 32]],
+    ['features.3', [1, 48, 48, 56]],
+    ['features.5', [1, 24, 24, 160]],
+  ],
   meso4: [
     ['block1', [1, 128, 128, 8]],
     ['block2', [1, 64, 64, 8]],

@@ -12,6 +12,7 @@ const PARAMS_M: Record<TorchvisionName, number> = {
   resnet50: 23.51,
   efficientnet_b0: 4.01,
   efficientnet_b1: 6.51,
+  efficientnet_b4: 17.55,
 };
 const INPUT: Record<BackboneName, number> = {
   meso4: 256,
@@ -22,6 +23,7 @@ const INPUT: Record<BackboneName, number> = {
   resnet50: 224,
   efficientnet_b0: 224,
   efficientnet_b1: 240,
+  efficientnet_b4: 380,
 };
 // torchvision's documented GFLOPS (multiply-adds) with the 1000-class head, minus that head's 2.05M / 1.28M.
 const GMACS: Record<TorchvisionName, number> = {
@@ -30,10 +32,11 @@ const GMACS: Record<TorchvisionName, number> = {
   resnet50: 4.09,
   efficientnet_b0: 0.39,
   efficientnet_b1: 0.69,
+  efficientnet_b4: 4.39,
 };
 
 describe('registry', () => {
-  it('lists the eight architectures with their default sizes and taps', () => {
+  it('lists the nine architectures with their default sizes and taps', () => {
     const list = listBackbones();
     expect(list.map((b) => b.name)).toEqual([
       ...Object.keys(PARAMS_M),
@@ -56,7 +59,14 @@ describe('registry', () => {
       expect(Number((s.backboneParams / 1e6).toFixed(2))).toBe(PARAMS_M[name]);
       expect(s.backboneParams).toBe(net.info.params);
       // 2-class head: (features + 1) · 2 parameters.
-      const features = name.startsWith('efficientnet') ? 1280 : name === 'resnet50' ? 2048 : 512;
+      const features =
+        name === 'efficientnet_b4'
+          ? 1792
+          : name.startsWith('efficientnet')
+            ? 1280
+            : name === 'resnet50'
+              ? 2048
+              : 512;
       expect(s.params - s.backboneParams).toBe((features + 1) * 2);
       expect(Number((s.macs / 1e9).toFixed(2))).toBeCloseTo(GMACS[name], 1);
       expect(s.inputSize).toBe(INPUT[name]);
@@ -99,6 +109,7 @@ describe('registry', () => {
       ['resnet50', ['torchvision', 'keras']],
       ['efficientnet_b0', ['torchvision', 'keras']],
       ['efficientnet_b1', ['torchvision', 'keras']],
+      ['efficientnet_b4', ['torchvision']],
       // The MesoNets exist only as the authors' Keras networks: that is also their default.
       ['meso4', ['keras']],
       ['mesoinception4', ['keras']],

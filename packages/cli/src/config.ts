@@ -11,6 +11,7 @@ const BACKBONES = [
   'resnet50',
   'efficientnet_b0',
   'efficientnet_b1',
+  'efficientnet_b4',
   'meso4',
   'mesoinception4',
   'xception',

@@ -87,7 +87,9 @@ export function presetFor(backbone: string, preset: PresetName = 'authors'): Tra
   if (backbone === 'xception') return { ...XCEPTION_FFPP_RECIPE };
   const efficientNet = backbone.startsWith('efficientnet');
   const base = efficientNet ? AUTHORS_EFFICIENTNET : AUTHORS_RESNET;
-  const inputSize = backbone === 'efficientnet_b0' ? 224 : base.inputSize;
+  // Each EfficientNet at its own default size (B1's 240 is the authors'; B0 224, B4 380 as torchvision's).
+  const inputSize =
+    backbone === 'efficientnet_b0' ? 224 : backbone === 'efficientnet_b4' ? 380 : base.inputSize;
   const authors = { ...base, inputSize };
   if (preset === 'authors') return authors;
   if (preset === 'paper') {

@@ -26,6 +26,12 @@ describe('presetFor: the comparison detectors get their authors’ recipes', () 
     expect(presetFor('xception', 'paper')).toEqual(presetFor('xception'));
   });
 
+  it('each EfficientNet at its own default input size', () => {
+    expect(
+      ['efficientnet_b0', 'efficientnet_b1', 'efficientnet_b4'].map((b) => presetFor(b).inputSize),
+    ).toEqual([224, 240, 380]);
+  });
+
   it('returns a copy, and rejects an unknown preset for every backbone', () => {
     const a = presetFor('meso4');
     a.learningRate = 1;
