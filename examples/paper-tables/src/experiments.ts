@@ -124,20 +124,18 @@ export function paperExperiments(): PaperExperiment[] {
   const out: RunSpec[] = [];
   for (const d of DATASETS) {
     // Quality-agnostic systems trained on raw + c23 + c40; Table 2 is the same runs tested on random JPEG.
-    out.push({
-      id: `t1-${slug(d)}-mesoinception4-ce`,
-      dataset: d,
-      backbone: 'mesoinception4',
-      method: 'ce',
-      cells: [cell('T1', 'MesoNet', d), cell('T2', 'MesoNet', d)],
-    });
-    out.push({
-      id: `t1-${slug(d)}-xception-ce`,
-      dataset: d,
-      backbone: 'xception',
-      method: 'ce',
-      cells: [cell('T1', 'Rössler et al.', d), cell('T2', 'Rössler et al.', d)],
-    });
+    for (const [backbone, label] of [
+      ['mesoinception4', 'MesoNet'],
+      ['xception', 'Rössler et al.'],
+    ] as const) {
+      out.push({
+        id: `t1-${slug(d)}-${backbone}-ce`,
+        dataset: d,
+        backbone,
+        method: 'ce',
+        cells: [cell('T1', label, d), cell('T2', label, d)],
+      });
+    }
     for (const [backbone, label] of [
       ['resnet50', 'QAD-R'],
       ['efficientnet_b1', 'QAD-E'],

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { consumersOf, functionalJson, type LayerJson } from './model_json';
 import { registerBackboneLayers } from './register_layers';
 
 /** What {@link optimizeForInference} changed. */
@@ -8,13 +9,6 @@ export interface InferenceReport {
   foldedBatchNorms: string[];
   /** Of those, the ones that also took the ReLU after the batch norm. */
   fusedRelus: string[];
-}
-
-interface LayerJson {
-  class_name: string;
-  name: string;
-  config: Record<string, unknown>;
-  inbound_nodes: unknown[][][];
 }
 
 const CONVS = new Set(['Conv2D', 'DepthwiseConv2D', 'QadPaddedConv2D']);
@@ -45,23 +39,9 @@ export async function optimizeForInference(
   model: tfl.LayersModel,
 ): Promise<{ model: tfl.LayersModel; report: InferenceReport }> {
   registerBackboneLayers();
-  const topology = model.toJSON(null, false) as unknown as {
-    class_name: string;
-    config: { layers?: LayerJson[]; output_layers?: unknown[][] };
-  };
+  const topology = functionalJson(model, 'optimizeForInference');
   const layers = topology.config.layers;
-  if (topology.class_name === 'Sequential' || !Array.isArray(layers)) {
-    throw new Error(
-      `'optimizeForInference' rewrites functional models (tf.model); '${model.name}' is a ${topology.class_name}.`,
-    );
-  }
-  const consumers = new Map<string, LayerJson[]>();
-  for (const layer of layers) {
-    for (const node of layer.inbound_nodes) {
-      for (const inbound of node)
-        consumers.set(String(inbound[0]), [...(consumers.get(String(inbound[0])) ?? []), layer]);
-    }
-  }
+  const consumers = consumersOf(layers);
   const isOutput = (name: string) => (topology.config.output_layers ?? []).some((o) => o[0] === name);
   const only = (name: string): LayerJson | undefined => {
     const c = consumers.get(name) ?? [];

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LeanBatchNormalization } from './batch_norm';
+import { consumersOf, functionalJson, type LayerJson } from './model_json';
 import { PaddedConv2D } from './padded_conv';
 import { registerBackboneLayers } from './register_layers';
 
@@ -10,14 +11,6 @@ export interface OptimizeReport {
   batchNorms: string[];
   /** Convolutions whose preceding `ZeroPadding2D` was folded into them (`PaddedConv2D`), by conv name. */
   foldedPaddings: string[];
-}
-
-/** A layer entry of a functional model's Keras-style (snake_case) JSON. */
-interface LayerJson {
-  class_name: string;
-  name: string;
-  config: Record<string, unknown>;
-  inbound_nodes: unknown[][][];
 }
 
 type Pair = [number, number];
@@ -96,27 +89,10 @@ export async function optimizeForTraining(
   model: tfl.LayersModel,
 ): Promise<{ model: tfl.LayersModel; report: OptimizeReport }> {
   registerBackboneLayers();
-  const topology = model.toJSON(null, false) as unknown as {
-    class_name: string;
-    config: { layers?: LayerJson[] };
-  };
+  const topology = functionalJson(model, 'optimizeForTraining');
   const layers = topology.config.layers;
-  if (topology.class_name === 'Sequential' || !Array.isArray(layers)) {
-    throw new Error(
-      `'optimizeForTraining' rewrites functional models (tf.model); '${model.name}' is a ${topology.class_name}. ` +
-        'Build it with tf.model({inputs, outputs}) instead.',
-    );
-  }
   const report: OptimizeReport = { batchNorms: [], foldedPaddings: [] };
-  const consumers = new Map<string, LayerJson[]>();
-  for (const layer of layers) {
-    for (const node of layer.inbound_nodes) {
-      for (const inbound of node) {
-        const from = String(inbound[0]);
-        consumers.set(from, [...(consumers.get(from) ?? []), layer]);
-      }
-    }
-  }
+  const consumers = consumersOf(layers);
   const removed = new Set<string>();
   const rewritten = layers.map((layer) => {
     if (layer.class_name === 'BatchNormalization') report.batchNorms.push(layer.name);
