@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam, type AdamOptions } from './adam';
 
-/** A tensor with its name, as `tf.Optimizer`'s weights are listed (tfjs-core does not export the type). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+/** A tensor with its name, as `tf.Optimizer` lists its weights (tfjs-core does not export its own type). */
+export interface OptimizerWeight {
+  name: string;
+  tensor: tf.Tensor;
+}
 
 /** Options of {@link AdamOptimizer}: {@link AdamOptions} plus the fixed β₁ and learning rate of `tf.train.adam`. */
 export interface AdamOptimizerOptions extends AdamOptions {
@@ -47,7 +50,7 @@ export class AdamOptimizer extends tf.Optimizer {
     this.adam = new Adam(rest);
   }
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | OptimizerWeight[]): void {
     const grads: tf.NamedTensorMap = Array.isArray(variableGradients)
       ? Object.fromEntries(variableGradients.map((g) => [g.name, g.tensor]))
       : variableGradients;
@@ -64,7 +67,7 @@ export class AdamOptimizer extends tf.Optimizer {
   }
 
   /** The step count, then every first and second moment (`<variable>/m`, `<variable>/v`). */
-  override async getWeights(): Promise<NamedTensor[]> {
+  override async getWeights(): Promise<OptimizerWeight[]> {
     const state = this.adam.getState();
     return [
       await this.saveIterations(),
@@ -73,7 +76,7 @@ export class AdamOptimizer extends tf.Optimizer {
     ];
   }
 
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: OptimizerWeight[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     const pick = (suffix: string) =>
       Object.fromEntries(

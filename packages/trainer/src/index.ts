@@ -1,5 +1,5 @@
 export { Adam, type AdamOptions, type AdamState } from './adam';
-export { AdamOptimizer, type AdamOptimizerOptions } from './adam_optimizer';
+export { AdamOptimizer, type AdamOptimizerOptions, type OptimizerWeight } from './adam_optimizer';
 export { checkpointPath, loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint';
 export {
   ADAM_UPDATE_KERNEL,
