@@ -4,6 +4,7 @@ import { LeanBatchNormalization } from './batch_norm';
 import { consumersOf, functionalJson, type LayerJson } from './model_json';
 import { PaddedConv2D } from './padded_conv';
 import { registerBackboneLayers } from './register_layers';
+import { Swish } from './swish';
 
 /** What {@link optimizeForTraining} changed. */
 export interface OptimizeReport {
@@ -11,6 +12,8 @@ export interface OptimizeReport {
   batchNorms: string[];
   /** Convolutions whose preceding `ZeroPadding2D` was folded into them (`PaddedConv2D`), by conv name. */
   foldedPaddings: string[];
+  /** `Activation('swish')` layers now {@link Swish} (one op with its closed-form gradient). */
+  swishes: string[];
 }
 
 type Pair = [number, number];
@@ -74,7 +77,8 @@ function foldable(conv: LayerJson, padding: [Pair, Pair]): LayerJson | null {
  * fused kernel on `@qad/backend-onednn`) instead of the ~30-op chain of `moments` + `batchNorm`, and every
  * `ZeroPadding2D` whose only consumer is a bias- and activation-free `'valid'` Conv2D / DepthwiseConv2D is
  * folded into it ({@link PaddedConv2D}: no `PadV2` forward, no `Slice` backward, no gradient over the padded
- * map). This is what a model written with stock layers, or converted from Keras, lacks against
+ * map), and every `Activation('swish')` becomes a {@link Swish} layer (one kernel each way on oneDNN instead of
+ * sigmoid, multiply and their gradient chain). This is what a model written with stock layers, or converted from Keras, lacks against
  * `@qad/backbones`' own (`bench/train-step --stock --optimize` measures it). The model is rebuilt from its
  * JSON, so it must be serialisable; the original is left untouched (dispose it yourself).
  *
@@ -91,11 +95,19 @@ export async function optimizeForTraining(
   registerBackboneLayers();
   const topology = functionalJson(model, 'optimizeForTraining');
   const layers = topology.config.layers;
-  const report: OptimizeReport = { batchNorms: [], foldedPaddings: [] };
+  const report: OptimizeReport = { batchNorms: [], foldedPaddings: [], swishes: [] };
   const consumers = consumersOf(layers);
   const removed = new Set<string>();
   const rewritten = layers.map((layer) => {
     if (layer.class_name === 'BatchNormalization') report.batchNorms.push(layer.name);
+    if (layer.class_name === 'Activation' && layer.config.activation === 'swish') {
+      report.swishes.push(layer.name);
+      return {
+        ...layer,
+        class_name: Swish.className,
+        config: { name: layer.name, trainable: layer.config.trainable ?? true },
+      };
+    }
     if (layer.inbound_nodes.length !== 1 || layer.inbound_nodes[0]!.length !== 1) return layer;
     const source = layers.find((l) => l.name === String(layer.inbound_nodes[0]![0]![0]));
     if (source?.class_name !== 'ZeroPadding2D' || (consumers.get(source.name) ?? []).length !== 1)

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../backend/src';
-import { LeanBatchNormalization, optimizeForTraining, PaddedConv2D } from '../src';
+import { LeanBatchNormalization, optimizeForTraining, PaddedConv2D, Swish } from '../src';
 import { maxRelError } from './helpers';
 
 beforeAll(async () => {
@@ -43,6 +43,7 @@ function stockModel(seed: number): tf.LayersModel {
     .depthwiseConv2d({ kernelSize: 3, useBias: false, depthwiseInitializer: init(2), name: 'dw' })
     .apply(d) as T;
   d = tf.layers.batchNormalization({ name: 'bn2' }).apply(d) as T;
+  d = tf.layers.activation({ activation: 'swish', name: 'swish2' }).apply(d) as T;
   // Shared pad: feeds a conv and the add's other branch through a crop, so it cannot be folded.
   const shared = tf.layers.zeroPadding2d({ padding: 1, name: 'pad3' }).apply(d) as T;
   const a = tf.layers
@@ -72,11 +73,13 @@ function trainingPass(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor) {
 }
 
 describe('optimizeForTraining', () => {
-  it('swaps every BatchNormalization for the lean one and folds exactly the pads that only feed a plain conv', async () => {
+  it('swaps every BatchNormalization for the lean one and swish activations for Swish, and folds exactly the pads that only feed a plain conv', async () => {
     const stock = stockModel(1);
     const { model, report } = await optimizeForTraining(stock);
     expect(report.batchNorms).toEqual(['bn1', 'bn2']);
     expect(report.foldedPaddings).toEqual(['conv1', 'dw']);
+    expect(report.swishes).toEqual(['swish2']);
+    expect(model.getLayer('swish2')).toBeInstanceOf(Swish);
     expect(model.getLayer('bn1')).toBeInstanceOf(LeanBatchNormalization);
     expect(model.getLayer('conv1')).toBeInstanceOf(PaddedConv2D);
     expect((model.getLayer('dw') as PaddedConv2D).padding).toEqual([
