@@ -1,6 +1,6 @@
 import { freeTapeOnThrow } from '@qad/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { ascentStep } from './ascent_step';
+import { ascentStep, globalAscentStep } from './ascent_step';
 import type { AwpOptions, ResolvedAwpOptions } from './options';
 import { type Perturbation, PerturbationImpl } from './perturbation';
 import { selectWeights } from './select_weights';
@@ -39,8 +39,10 @@ export class AdversarialWeightPerturbation {
   readonly gamma: number;
   /** Number K of ascent steps. */
   readonly steps: number;
-  /** Relative step size η. */
+  /** Relative step size η (absolute with `radius: 'global'`). */
   readonly stepSize: number;
+  /** `'relative'` (AWP, per weight) or `'global'` (SAM, one absolute ball). */
+  readonly radius: 'relative' | 'global';
   private readonly target: AwpTarget;
   private readonly options: ResolvedAwpOptions;
   private active: PerturbationImpl | null = null;
@@ -58,6 +60,7 @@ export class AdversarialWeightPerturbation {
     this.gamma = this.options.gamma;
     this.steps = this.options.steps;
     this.stepSize = this.options.stepSize;
+    this.radius = this.options.radius;
   }
 
   /** True between `perturb(p)` and `restore(p)`. */
@@ -252,17 +255,27 @@ export class AdversarialWeightPerturbation {
         // From v = 0 a step of η ≤ γ cannot leave the ball, so the one-step closed form is not rescaled.
         const project = !(k === 0 && stepSize <= gamma);
         const previous: tf.Tensor[] | null = deltas;
-        deltas = variables.map((v, i) =>
-          ascentStep({
-            delta: previous?.[i] ?? null,
-            grad: grads[v.name] ?? null,
-            shape: v.shape,
-            weightNorm: weightNorms[i]!,
-            gamma,
-            stepSize,
-            project,
-          }),
-        );
+        deltas =
+          this.options.radius === 'global'
+            ? globalAscentStep({
+                deltas: previous,
+                grads: variables.map((v) => grads[v.name] ?? null),
+                shapes: variables.map((v) => v.shape),
+                gamma,
+                stepSize,
+                project,
+              })
+            : variables.map((v, i) =>
+                ascentStep({
+                  delta: previous?.[i] ?? null,
+                  grad: grads[v.name] ?? null,
+                  shape: v.shape,
+                  weightNorm: weightNorms[i]!,
+                  gamma,
+                  stepSize,
+                  project,
+                }),
+              );
         for (const g of Object.values(grads)) g?.dispose();
         if (previous !== null) for (const d of previous) d.dispose();
       }

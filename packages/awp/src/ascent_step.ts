@@ -41,3 +41,40 @@ export function ascentStep(input: AscentStepInput): tf.Tensor {
     return tf.mul(moved, factor);
   });
 }
+
+/** Inputs of one {@link globalAscentStep} over every perturbed weight at once. */
+export interface GlobalAscentStepInput {
+  /** The perturbations so far, one per weight, or null before the first step. */
+  readonly deltas: readonly tf.Tensor[] | null;
+  /** Gradients at `w + v`, one per weight (null where the loss does not depend on it). */
+  readonly grads: readonly (tf.Tensor | null)[];
+  readonly shapes: readonly (readonly number[])[];
+  /** Absolute radius ρ of the ball all weights share. */
+  readonly gamma: number;
+  /** Absolute step size. */
+  readonly stepSize: number;
+  readonly project: boolean;
+}
+
+/**
+ * One projected normalised-gradient ascent step of SAM (Foret et al., ICLR 2021) over all weights together:
+ * `v' = Π(v + η·g/(‖g‖ + 1e-20))` with `‖g‖` the norm of every gradient concatenated, and Π rescaling all of
+ * `v'` onto `‖v'‖ = ρ` when it lies outside. From v = 0 with η = ρ it is SAM's closed form `ρ·g/‖g‖`.
+ */
+export function globalAscentStep(input: GlobalAscentStepInput): tf.Tensor[] {
+  const { deltas, grads, shapes, gamma, stepSize, project } = input;
+  return tf.tidy(() => {
+    const present = grads.filter((g): g is tf.Tensor => g !== null);
+    const norm =
+      present.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.div(stepSize, tf.add(norm, NORM_EPSILON));
+    const moved = grads.map((g, i) => {
+      const step = g === null ? tf.zeros(shapes[i] as number[]) : tf.mul(g, scale);
+      return deltas === null ? step : tf.add(deltas[i]!, step);
+    });
+    if (!project) return moved;
+    const total = tf.sqrt(tf.addN(moved.map((m) => tf.sum(tf.square(m)))));
+    const factor = tf.minimum(1, tf.div(gamma, tf.add(total, NORM_EPSILON)));
+    return moved.map((m) => tf.mul(m, factor));
+  });
+}

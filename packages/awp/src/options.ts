@@ -36,6 +36,13 @@ export interface AwpOptions {
    * variables of a variable-list target are always protected this way. Default `[]`.
    */
   preserve?: readonly tf.Variable[];
+  /**
+   * `'relative'` (default): AWP's radius, `‖v‖ ≤ γ·‖w‖` for each weight tensor. `'global'`: SAM's (Foret et
+   * al., ICLR 2021, the sharpness-aware minimisation SBI trains with): one ball of absolute radius ρ = `gamma`
+   * for all perturbed weights together, `v = ρ·g/‖g‖` over their concatenated gradient in one step; `stepSize`
+   * is absolute too, and `include` defaults to every trainable weight.
+   */
+  radius?: 'relative' | 'global';
 }
 
 /** {@link AwpOptions} with every default filled in. */
@@ -45,4 +52,5 @@ export interface ResolvedAwpOptions {
   readonly stepSize: number;
   readonly include: WeightSelector | undefined;
   readonly preserve: readonly tf.Variable[];
+  readonly radius: 'relative' | 'global';
 }

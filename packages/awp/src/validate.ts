@@ -14,7 +14,19 @@ export function resolveOptions(options: unknown): ResolvedAwpOptions {
       `Argument 'options' passed to '${CTOR}' must be an object with at least 'gamma', but got ${describe(options)}.`,
     );
   }
-  const { gamma, steps = 1, stepSize, include, preserve = [] } = options as Partial<AwpOptions>;
+  const {
+    gamma,
+    steps = 1,
+    stepSize,
+    include,
+    preserve = [],
+    radius = 'relative',
+  } = options as Partial<AwpOptions>;
+  if (radius !== 'relative' && radius !== 'global') {
+    throw new Error(
+      `Option 'radius' passed to '${CTOR}' must be 'relative' (AWP) or 'global' (SAM), but got ${describe(radius)}.`,
+    );
+  }
   if (!(typeof gamma === 'number' && Number.isFinite(gamma) && gamma >= 0)) {
     throw new Error(
       `Option 'gamma' passed to '${CTOR}' must be a finite number >= 0, but got ${describe(gamma)}.`,
@@ -48,5 +60,7 @@ export function resolveOptions(options: unknown): ResolvedAwpOptions {
     throw new TypeError(`Option 'preserve' passed to '${CTOR}' must be an array of tf.Variable.`);
   }
   // Explicit step sizes are > 0 by now, so with steps > 1 the step can only be 0 when gamma is, a no-op anyway.
-  return { gamma, steps, stepSize: stepSize ?? gamma, include, preserve };
+  // SAM perturbs every trainable weight unless told otherwise.
+  const selector = include ?? (radius === 'global' ? () => true : undefined);
+  return { gamma, steps, stepSize: stepSize ?? gamma, include: selector, preserve, radius };
 }
