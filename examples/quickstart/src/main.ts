@@ -9,11 +9,11 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     out: { type: 'string', default: join(tmpdir(), 'qad-quickstart') },
-    epochs: { type: 'string', default: '6' },
-    frames: { type: 'string', default: '8' },
+    epochs: { type: 'string', default: '5' },
+    frames: { type: 'string', default: '4' },
     seed: { type: 'string', default: '41' },
     strength: { type: 'string', default: '0.5' },
-    pairs: { type: 'string', default: '16,4,4' },
+    pairs: { type: 'string', default: '40,8,12' },
     size: { type: 'string', default: '64' },
     methods: { type: 'string', default: 'ce,qad' },
     help: { type: 'boolean', default: false },
@@ -21,7 +21,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'Usage: pnpm quickstart [-- --epochs 6] [--frames 8] [--seed 41] [--strength 0.5] [--pairs 16,4,4] [--size 64] [--methods ce,qad] [--out DIR]',
+    'Usage: pnpm quickstart [-- --epochs 5] [--frames 4] [--seed 41] [--strength 0.5] [--pairs 40,8,12] [--size 64] [--methods ce,qad] [--out DIR]',
   );
   process.exit(0);
 }
