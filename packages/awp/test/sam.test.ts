@@ -30,7 +30,9 @@ describe("radius: 'global' (SAM)", () => {
     const got = p.entries.flatMap((e) => Array.from(e.delta.dataSync()));
     // The 1-D bias is perturbed too (AWP's default leaves rank < 2 alone).
     expect(p.entries.map((e) => e.shape.length)).toEqual([2, 1]);
-    got.forEach((v, i) => expect(v).toBeCloseTo((rho * a[i]!) / norm, 7));
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo((rho * a[i]!) / norm, 7);
+    });
     const total = Math.sqrt(got.reduce((s, x) => s + x * x, 0));
     expect(total).toBeCloseTo(rho, 6);
     expect([Array.from(w1.dataSync()), Array.from(b.dataSync())]).toEqual(before);

@@ -36,7 +36,9 @@ describe('AdamOptimizer (a tf.Optimizer over the fused Adam)', () => {
     for (let i = 1; i < 5; i++) optimizer.minimize(loss);
     expect(tf.memory().numTensors).toBe(after);
     const want = reference(w0, 5, 0.1, 0.8);
-    Array.from(w.dataSync()).forEach((got, i) => expect(got).toBeCloseTo(want[i]!, 5));
+    Array.from(w.dataSync()).forEach((got, i) => {
+      expect(got).toBeCloseTo(want[i]!, 5);
+    });
     expect(optimizer.iterations).toBe(5);
     optimizer.dispose();
     w.dispose();
