@@ -1,5 +1,5 @@
 import { createBackbone } from '@qad/backbones';
-import { type CollaborativePreset, cka, collaborativeLoss, gaussianGram } from '@qad/hsic';
+import { cka, collaborativeLoss, gaussianGram } from '@qad/hsic';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { presetFor } from '../src/presets';
