@@ -30,6 +30,7 @@ import { padV2 } from './kernels/pad';
 import { REDUCE_OPS, reductionKernel } from './kernels/reductions';
 import { RELU_GRAD, registerReluGradient, reluGrad } from './kernels/relu_grad';
 import { slice } from './kernels/slice';
+import { splitV } from './kernels/split_v';
 import { SWISH, SWISH_GRAD, swish, swishGrad } from './kernels/swish';
 import { tile } from './kernels/tile';
 import { transpose } from './kernels/transpose';
@@ -72,6 +73,7 @@ const KERNEL_FACTORIES: Record<string, KernelFactory> = {
   [tf.AddN]: addN,
   [tf.FusedBatchNorm]: fusedBatchNorm,
   [tf.Slice]: slice,
+  [tf.SplitV]: splitV,
   [tf.PadV2]: padV2,
   [tf.Tile]: tile,
   [tf.Transpose]: transpose,

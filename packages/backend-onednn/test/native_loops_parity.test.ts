@@ -198,6 +198,43 @@ describe('slice, pad, tile and transpose match the cpu backend', () => {
     );
   });
 
+  it('SplitV: every part equals the cpu backend’s exactly, on the channel axis and others, and a concat’s gradient too', async () => {
+    const cases: Array<[number[], number[] | number, number]> = [
+      [[4, 16, 16, 11], [1, 4, 4, 2], 3],
+      [[2, 6, 5], 3, 1],
+      [[3, 4, 5], [2, -1], 0],
+      [[2, 3, 8], [0, 5, 3], 2],
+    ];
+    for (const [shape, splits, axis] of cases) {
+      const x = randomInputs({ x: shape }, 23).x!;
+      const parts: Array<Array<{ shape: number[]; data: number[] }>> = [];
+      for (const backend of ['cpu', ONEDNN]) {
+        await tf.setBackend(backend);
+        resetKernelRoutes();
+        const before = tf.memory().numTensors;
+        const t = tf.tensor(x.data, x.shape);
+        const out = tf.split(t, splits, axis);
+        parts.push(out.map((o) => ({ shape: o.shape, data: Array.from(o.dataSync()) })));
+        tf.dispose([t, ...out]);
+        expect(tf.memory().numTensors).toBe(before);
+        if (backend === ONEDNN) expect(kernelRoutes()[tf.SplitV]?.native, `${shape}`).toBe(1);
+      }
+      expect(parts[1], `${shape} split ${splits} on ${axis}`).toEqual(parts[0]);
+    }
+    // The backward of a channel concatenation is a SplitV.
+    const grads: number[][][] = [];
+    for (const backend of ['cpu', ONEDNN]) {
+      await tf.setBackend(backend);
+      const a = tf.tensor(values(2 * 5 * 5 * 3, 31), [2, 5, 5, 3]);
+      const b = tf.tensor(values(2 * 5 * 5 * 2, 32), [2, 5, 5, 2]);
+      const w = tf.tensor(values(2 * 5 * 5 * 5, 33), [2, 5, 5, 5]);
+      const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.concat([p, q], 3), w)))([a, b]);
+      grads.push(g.map((t) => Array.from(t.dataSync())));
+      tf.dispose([a, b, w, ...g]);
+    }
+    expect(grads[1]).toEqual(grads[0]);
+  });
+
   it('PadV2 with zeros and with another constant', async () => {
     const cases: Array<[number[], Array<[number, number]>, number]> = [
       [
