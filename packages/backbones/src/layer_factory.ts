@@ -73,9 +73,9 @@ export class LayerFactory {
     return [side(x.shape[1] as number | null), side(x.shape[2] as number | null)];
   }
 
-  /** The padding as `[[top, bottom], [left, right]]`. */
-  private sides(x: T, k: number, s: number): ConvPadding {
-    const padding = this.padding(x, k, s);
+  /** The padding as `[[top, bottom], [left, right]]`: `override` on every side if given, else the style's rule. */
+  private sides(x: T, k: number, s: number, override?: number): ConvPadding {
+    const padding = override ?? this.padding(x, k, s);
     return typeof padding === 'number'
       ? [
           [padding, padding],
@@ -111,13 +111,7 @@ export class LayerFactory {
         ...(spec.depthwise ? { depthwise: true } : { filters: spec.filters }),
         kernelSize: spec.kernelSize,
         strides,
-        padding:
-          spec.padding === undefined
-            ? this.sides(x, spec.kernelSize, strides)
-            : [
-                [spec.padding, spec.padding],
-                [spec.padding, spec.padding],
-              ],
+        padding: this.sides(x, spec.kernelSize, strides, spec.padding),
         name,
         kernelInitializer: this.kernelInit(),
       }).apply(x) as T;
@@ -148,13 +142,7 @@ export class LayerFactory {
       filters,
       kernelSize,
       strides,
-      padding:
-        padding === undefined
-          ? this.sides(x, kernelSize, strides)
-          : [
-              [padding, padding],
-              [padding, padding],
-            ],
+      padding: this.sides(x, kernelSize, strides, padding),
       name,
       kernelInitializer: this.kernelInit(),
     }).apply(x) as T;

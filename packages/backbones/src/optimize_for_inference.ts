@@ -74,13 +74,13 @@ export async function optimizeForInference(
     while (replacedBy.has(n)) n = replacedBy.get(n)!;
     return n;
   };
+  // A removed layer's consumers read its replacement's output 0 (every layer rewritten here has one output).
   const remap = (ref: unknown[]): unknown[] =>
     replacedBy.has(String(ref[0])) ? [target(String(ref[0])), 0, 0, ...ref.slice(3)] : ref;
   topology.config.layers = layers
     .filter((l) => !replacedBy.has(l.name))
     .map((l) => ({ ...l, inbound_nodes: l.inbound_nodes.map((node) => node.map(remap)) }));
   if (topology.config.output_layers) topology.config.output_layers = topology.config.output_layers.map(remap);
-  // A removed layer's consumers read its replacement's output 0 (every layer rewritten here has one output).
   const optimized = await tfl.models.modelFromJSON({
     modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'],
   });

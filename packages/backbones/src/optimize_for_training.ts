@@ -97,6 +97,7 @@ export async function optimizeForTraining(
   const layers = topology.config.layers;
   const report: OptimizeReport = { batchNorms: [], foldedPaddings: [], swishes: [] };
   const consumers = consumersOf(layers);
+  const byName = new Map(layers.map((l) => [l.name, l]));
   const removed = new Set<string>();
   const rewritten = layers.map((layer) => {
     if (layer.class_name === 'BatchNormalization') report.batchNorms.push(layer.name);
@@ -109,7 +110,7 @@ export async function optimizeForTraining(
       };
     }
     if (layer.inbound_nodes.length !== 1 || layer.inbound_nodes[0]!.length !== 1) return layer;
-    const source = layers.find((l) => l.name === String(layer.inbound_nodes[0]![0]![0]));
+    const source = byName.get(String(layer.inbound_nodes[0]![0]![0]));
     if (source?.class_name !== 'ZeroPadding2D' || (consumers.get(source.name) ?? []).length !== 1)
       return layer;
     if (
