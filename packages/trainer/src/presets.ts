@@ -92,15 +92,12 @@ export function presetFor(backbone: string, preset: PresetName = 'authors'): Tra
     backbone === 'efficientnet_b0' ? 224 : backbone === 'efficientnet_b4' ? 380 : base.inputSize;
   const authors = { ...base, inputSize };
   if (preset === 'authors') return authors;
-  if (preset === 'paper') {
-    return {
-      ...authors,
-      learningRate: 2e-3,
-      batchPerQuality: 64,
-      alpha: efficientNet ? 0.002 : 0.004,
-      gamma: efficientNet ? 0.006 : 0.002,
-      hsicPreset: 'paper',
-    };
-  }
-  throw new Error(`Unknown preset '${String(preset)}'; use 'authors' or 'paper'.`);
+  return {
+    ...authors,
+    learningRate: 2e-3,
+    batchPerQuality: 64,
+    alpha: efficientNet ? 0.002 : 0.004,
+    gamma: efficientNet ? 0.006 : 0.002,
+    hsicPreset: 'paper',
+  };
 }
