@@ -119,16 +119,13 @@ export function buildProgram(): Command {
         backend?: BackendRequest;
       }) => {
         const config = loadConfig(opts.config);
+        const train = { ...config.train, ...(opts.smoke ? SMOKE.train : {}) };
         const resolved = resolveExperiment({
           ...config,
           output: opts.output ?? config.output,
           backend: opts.backend ?? config.backend,
           model: opts.smoke ? { ...config.model, inputSize: SMOKE.inputSize } : config.model,
-          train: {
-            ...config.train,
-            ...(opts.smoke ? SMOKE.train : {}),
-            epochs: opts.epochs ?? (opts.smoke ? SMOKE.train.epochs : config.train.epochs),
-          },
+          train: { ...train, epochs: opts.epochs ?? train.epochs },
         });
         const reporter = stepReporter();
         try {

@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { type BackboneName, listBackbones } from '@qad/backbones';
 import { QAD_QUALITIES } from '@qad/core';
 import { type PresetName, presetFor, resolveMethod, type TrainingHyperParameters } from '@qad/trainer';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-const BACKBONES = [
-  'resnet18',
-  'resnet34',
-  'resnet50',
-  'efficientnet_b0',
-  'efficientnet_b1',
-  'efficientnet_b4',
-  'meso4',
-  'mesoinception4',
-  'xception',
-] as const;
+/** Every architecture of `@qad/backbones`' registry: adding one there makes it a valid `model.backbone`. */
+const BACKBONES = listBackbones().map((b) => b.name) as [BackboneName, ...BackboneName[]];
 
 const methodName = z.string().refine(
   (m) => {
