@@ -199,18 +199,18 @@ for (const { spec: name, model: modelName, size, batch: requestedBatch } of proc
     // With --fused-adam, @qad/trainer's AdamOptimizer (a tf.Optimizer over the fused kernel) replaces tf.train.adam.
     const stock = stockResNet(modelName, size);
     let model = stock;
-    const optimizer = () =>
-      args['fused-adam'] ? new AdamOptimizer({ learningRate: 1e-4 }) : tf.train.adam(1e-4);
-    if (!args.optimize && args['fused-adam'])
-      model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
     if (args.optimize) {
       const optimized = await optimizeForTraining(stock);
       model = optimized.model;
-      model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
       stock.dispose();
       console.log(
         `${name}: optimizeForTraining swapped ${optimized.report.batchNorms.length} batch norms, folded ${optimized.report.foldedPaddings.length} pads`,
       );
+    }
+    // stockResNet compiled the original with tf.train.adam; a rewritten model, or another optimizer, recompiles.
+    if (args.optimize || args['fused-adam']) {
+      const optimizer = args['fused-adam'] ? new AdamOptimizer({ learningRate: 1e-4 }) : tf.train.adam(1e-4);
+      model.compile({ optimizer, loss: 'categoricalCrossentropy' });
     }
     const batch = requestedBatch;
     const { x, y } = randomBatch(batch, size);

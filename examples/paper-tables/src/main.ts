@@ -1,16 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { PaperTable } from './paper_rows';
+import { PAPER_TABLES, type PaperTable } from './paper_rows';
 import { runTables } from './run_tables';
-
-const ALL_TABLES: PaperTable[] = ['T1', 'T2', 'T3', 'T4', 'T5', 'F3', 'F4'];
 
 /** `1`…`5` → `T1`…; `f3`, `F4`, `T2` as written. */
 function tableName(text: string): PaperTable {
   const name = (/^\d$/.test(text) ? `T${text}` : text.toUpperCase()) as PaperTable;
-  if (!ALL_TABLES.includes(name)) {
-    throw new Error(`--table: unknown table '${text}'; use ${ALL_TABLES.join(', ')} (or 1–5).`);
+  if (!(PAPER_TABLES as readonly string[]).includes(name)) {
+    throw new Error(`--table: unknown table '${text}'; use ${PAPER_TABLES.join(', ')} (or 1–5).`);
   }
   return name;
 }
@@ -18,7 +16,7 @@ function tableName(text: string): PaperTable {
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    table: { type: 'string', default: ALL_TABLES.join(',') },
+    table: { type: 'string', default: PAPER_TABLES.join(',') },
     smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
     'smoke-dir': { type: 'string', default: join(tmpdir(), 'qad-paper-tables-smoke') },

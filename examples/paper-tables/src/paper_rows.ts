@@ -9,8 +9,10 @@ export const DATASETS = ['NT', 'DF', 'F2F', 'FS', 'FSH', 'CDFv2', 'FFIW10K'] as 
 /** One of {@link DATASETS}. */
 export type Dataset = (typeof DATASETS)[number];
 
-/** Where a number of the paper comes from. */
-export type PaperTable = 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'F3' | 'F4';
+/** Where the paper's numbers come from: Tables 1–5 and Figures 3–4, in the paper's order. */
+export const PAPER_TABLES = ['T1', 'T2', 'T3', 'T4', 'T5', 'F3', 'F4'] as const;
+/** One of {@link PAPER_TABLES}. */
+export type PaperTable = (typeof PAPER_TABLES)[number];
 
 /**
  * Which test frames a cell scores: `pooled` — raw + c23 + c40 of the test set together (Table 1's "video
